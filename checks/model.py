@@ -95,3 +95,17 @@ class Finding:
 
     def sort_key(self) -> tuple:
         return (self.account_id, self.control_id, self.region, self.resource)
+
+
+@dataclass
+class AuditRun:
+    """The outcome of one audit run, single account or organization; what every report renders."""
+
+    findings: list[Finding]
+    accounts: list[str]
+    # account id -> "organization-trail" | "own-trail" | "none" | "unknown" (org mode; may be empty)
+    coverage: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # run-level notices (expired waivers, skipped accounts)
+
+    def sorted_findings(self) -> list[Finding]:
+        return sorted(self.findings, key=Finding.sort_key)

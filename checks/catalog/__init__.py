@@ -14,7 +14,7 @@ from checks.model import Severity
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(_[a-z0-9]+){2,}$")
 TARGETS = frozenset({"live", "stack"})
-FAMILIES = ("trail", "monitoring")
+FAMILIES = ("trail", "monitoring", "resources")
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,8 @@ def register(control: Control) -> Control:
 
 def _ref_key(ref: str) -> tuple:
     prefix, _, num = ref.partition("-")
-    return (prefix != "CT", prefix, int(num) if num.isdigit() else 0)
+    order = {"CT": 0, "CM": 1, "CX": 2}
+    return (order.get(prefix, 9), prefix, int(num) if num.isdigit() else 0)
 
 
 def all_controls() -> list[Control]:

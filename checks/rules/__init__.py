@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 SCOPES = ("account", "region", "trail", "bucket")
-FAMILIES = ("trail", "monitoring")
+FAMILIES = ("trail", "monitoring", "resources")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Pulumi ComponentResources that provision trailguard's hardened organization trail."""

@@ -154,6 +154,8 @@ class KeyFacts:
     rotation_enabled: bool | None = None
     multi_region: bool | None = None
     errors: dict[str, str] = field(default_factory=dict)
+    # Create-time flag only a Pulumi stack states (no API reads it back); None in live audits.
+    bypass_policy_lockout_safety_check: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -231,3 +233,5 @@ class AccountFacts:
     account_public_access_block: PublicAccessBlock | None = None  # s3control; all False if none set
     required_tag_keys: tuple[str, ...] = ()  # CT-16 parameter
     errors: dict[str, str] = field(default_factory=dict)
+    expect_organization_trail: bool = False  # CX-09 parameter (stack config / policy config)
+    min_log_retention_days: int = 365  # CX-03 parameter

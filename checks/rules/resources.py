@@ -1,0 +1,266 @@
+"""Predicates for the CX controls: the trail's KMS key, CloudWatch Logs group and S3 bucket.
+
+Every predicate starts from a trail and looks its supporting resource up in the account's facts, so the
+same code judges a live account (collectors) and a Pulumi stack (the policy adapter). Lookups that fail
+are ERROR naming the API that left the fact unknown; resources owned by another account are
+NOT_APPLICABLE, because only their owner can change them.
+"""
+from __future__ import annotations
+
+from checks.facts import AccountFacts, BucketFacts, KeyFacts, LogGroupFacts, TrailFacts
+from checks.model import Result
+from checks.rules import rule
+
+SSE_KMS = ("aws:kms", "aws:kms:dsse")
+_SOURCE_ARN_OPERATORS = ("StringEquals", "StringLike", "ArnEquals", "ArnLike")
+
+
+def _arn_account(arn: str) -> str:
+    parts = arn.split(":")
+    return parts[4] if len(parts) > 5 else ""
+
+
+def _foreign(account: AccountFacts, owner: str | None, what: str) -> Result | None:
+    if owner and owner != account.account_id:
+        return Result.not_applicable(f"{what} is owned by account {owner}.")
+    return None
+
+
+def _own_trail(account: AccountFacts, trail: TrailFacts) -> Result | None:
+    return _foreign(account, trail.owner_account_id, f"Trail {trail.name}")
+
+
+# --- KMS --------------------------------------------------------------------------------------------
+
+
+def _trail_key(account: AccountFacts, trail: TrailFacts) -> KeyFacts | Result:
+    """The trail's key facts, or the Result that says why they cannot be judged."""
+    if trail.kms_key_id is None:
+        return Result.error(trail.errors.get("kms_key_id")
+                            or f"cloudtrail:DescribeTrails did not report the KMS key of trail {trail.name}.")
+    if trail.kms_key_id == "":
+        return Result.not_applicable(f"Trail {trail.name} does not encrypt with a KMS key.")
+    key = account.keys.get(trail.kms_key_id)
+    if key is None and not trail.kms_key_id.startswith("arn:"):  # a bare key id: match any key ARN ending in it
+        suffix = trail.kms_key_id.rsplit("/", 1)[-1]
+        key = next((k for k in account.keys.values() if k.arn.endswith("/" + suffix)), None)
+    if key is None:
+        return _foreign(account, _arn_account(trail.kms_key_id), f"KMS key {trail.kms_key_id}") or Result.error(
+            f"kms:DescribeKey did not report key {trail.kms_key_id} used by trail {trail.name}.")
+    return _foreign(account, key.owner_account_id, f"KMS key {key.arn}") or key
+
+
+@rule("kms_trail_key_rotation_enabled", "trail")
+def kms_trail_key_rotation_enabled(account: AccountFacts, trail: TrailFacts) -> Result:
+    key = _own_trail(account, trail) or _trail_key(account, trail)
+    if isinstance(key, Result):
+        return key
+    if key.key_manager == "AWS":
+        return Result.not_applicable(f"KMS key {key.arn} is AWS managed and rotated by AWS.", resource=key.arn)
+    if key.rotation_enabled is None:
+        return Result.error(key.errors.get("rotation_enabled")
+                            or f"kms:GetKeyRotationStatus did not answer for key {key.arn}.", resource=key.arn)
+    if key.rotation_enabled:
+        return Result.passed(f"KMS key {key.arn} of trail {trail.name} rotates automatically.", resource=key.arn)
+    return Result.failed(f"KMS key {key.arn} of trail {trail.name} has automatic rotation off.", resource=key.arn)
+
+
+@rule("kms_trail_key_lockout_safety_check_enabled", "trail")
+def kms_trail_key_lockout_safety_check_enabled(account: AccountFacts, trail: TrailFacts) -> Result:
+    key = _own_trail(account, trail) or _trail_key(account, trail)
+    if isinstance(key, Result):
+        return key
+    flag = key.bypass_policy_lockout_safety_check
+    if flag is None:
+        return Result.error(key.errors.get("bypass_policy_lockout_safety_check")
+                            or f"The bypass_policy_lockout_safety_check flag of key {key.arn} is not known "
+                            "(only a Pulumi stack states it).", resource=key.arn)
+    if flag:
+        return Result.failed(f"KMS key {key.arn} of trail {trail.name} bypasses the policy lockout safety "
+                             "check.", resource=key.arn)
+    return Result.passed(f"KMS key {key.arn} of trail {trail.name} keeps the policy lockout safety check.",
+                         resource=key.arn)
+
+
+# --- CloudWatch Logs --------------------------------------------------------------------------------
+
+
+def _trail_log_group(account: AccountFacts, trail: TrailFacts) -> LogGroupFacts | Result:
+    arn = trail.cloudwatch_logs_log_group_arn
+    if arn is None:
+        return Result.error(trail.errors.get("cloudwatch_logs_log_group_arn")
+                            or f"cloudtrail:DescribeTrails did not report the log group of trail {trail.name}.")
+    if arn == "":
+        return Result.not_applicable(f"Trail {trail.name} does not deliver to CloudWatch Logs.")
+    arn = arn.removesuffix(":*")
+    group = account.log_groups.get(arn)
+    if group is None:
+        return _foreign(account, _arn_account(arn), f"Log group {arn}") or Result.error(
+            f"logs:DescribeLogGroups did not report log group {arn} of trail {trail.name}.")
+    return _foreign(account, group.owner_account_id, f"Log group {arn}") or group
+
+
+@rule("cloudwatch_trail_log_group_retention_sufficient", "trail")
+def cloudwatch_trail_log_group_retention_sufficient(account: AccountFacts, trail: TrailFacts) -> Result:
+    group = _own_trail(account, trail) or _trail_log_group(account, trail)
+    if isinstance(group, Result):
+        return group
+    days, minimum = group.retention_in_days, account.min_log_retention_days
+    if days is None:
+        return Result.error(group.errors.get("retention_in_days")
+                            or f"logs:DescribeLogGroups did not report the retention of {group.name}.",
+                            resource=group.arn)
+    if days == 0:
+        return Result.passed(f"Log group {group.name} never expires events.", resource=group.arn)
+    if days >= minimum:
+        return Result.passed(f"Log group {group.name} keeps events {days} days (minimum {minimum}).",
+                             resource=group.arn)
+    return Result.failed(f"Log group {group.name} keeps events only {days} days; the minimum is {minimum}.",
+                         resource=group.arn)
+
+
+@rule("cloudwatch_trail_log_group_kms_encrypted", "trail")
+def cloudwatch_trail_log_group_kms_encrypted(account: AccountFacts, trail: TrailFacts) -> Result:
+    group = _own_trail(account, trail) or _trail_log_group(account, trail)
+    if isinstance(group, Result):
+        return group
+    if group.kms_key_id is None:
+        return Result.error(group.errors.get("kms_key_id")
+                            or f"logs:DescribeLogGroups did not report the KMS key of {group.name}.",
+                            resource=group.arn)
+    if group.kms_key_id:
+        return Result.passed(f"Log group {group.name} is encrypted with KMS key {group.kms_key_id}.",
+                             resource=group.arn)
+    return Result.failed(f"Log group {group.name} is not encrypted with a KMS key.", resource=group.arn)
+
+
+# --- S3 ---------------------------------------------------------------------------------------------
+
+
+def _trail_bucket(account: AccountFacts, trail: TrailFacts) -> BucketFacts | Result:
+    name = trail.s3_bucket_name
+    if name is None:
+        return Result.error(trail.errors.get("s3_bucket_name")
+                            or f"cloudtrail:DescribeTrails did not report the bucket of trail {trail.name}.")
+    bucket = account.buckets.get(name)
+    if bucket is None:
+        return Result.error(f"s3:ListBuckets did not report bucket {name} of trail {trail.name}.",
+                            resource=f"arn:{account.partition}:s3:::{name}")
+    return _foreign(account, bucket.owner_account_id, f"Bucket {name}") or bucket
+
+
+def _bucket_fact(account: AccountFacts, trail: TrailFacts, fact: str, api: str):
+    """(bucket, value) for a BucketFacts field, or a Result when it cannot be judged."""
+    bucket = _own_trail(account, trail) or _trail_bucket(account, trail)
+    if isinstance(bucket, Result):
+        return bucket
+    value = getattr(bucket, fact)
+    if value is None:
+        return Result.error(bucket.errors.get(fact) or f"{api} did not answer for bucket {bucket.name}.",
+                            resource=bucket.arn)
+    return bucket, value
+
+
+@rule("s3_trail_bucket_ownership_enforced", "bucket")
+def s3_trail_bucket_ownership_enforced(account: AccountFacts, trail: TrailFacts) -> Result:
+    got = _bucket_fact(account, trail, "object_ownership", "s3:GetBucketOwnershipControls")
+    if isinstance(got, Result):
+        return got
+    bucket, ownership = got
+    if ownership == "BucketOwnerEnforced":
+        return Result.passed(f"Bucket {bucket.name} enforces bucket-owner ownership.", resource=bucket.arn)
+    shown = ownership or "not configured"
+    return Result.failed(f"Bucket {bucket.name} object ownership is {shown}, not BucketOwnerEnforced.",
+                         resource=bucket.arn)
+
+
+@rule("s3_trail_bucket_versioning_enabled", "bucket")
+def s3_trail_bucket_versioning_enabled(account: AccountFacts, trail: TrailFacts) -> Result:
+    got = _bucket_fact(account, trail, "versioning_status", "s3:GetBucketVersioning")
+    if isinstance(got, Result):
+        return got
+    bucket, status = got
+    if status == "Enabled":
+        return Result.passed(f"Bucket {bucket.name} has versioning enabled.", resource=bucket.arn)
+    return Result.failed(f"Bucket {bucket.name} versioning is {status or 'never enabled'}.", resource=bucket.arn)
+
+
+@rule("s3_trail_bucket_sse_kms_enabled", "bucket")
+def s3_trail_bucket_sse_kms_enabled(account: AccountFacts, trail: TrailFacts) -> Result:
+    got = _bucket_fact(account, trail, "sse_algorithm", "s3:GetBucketEncryption")
+    if isinstance(got, Result):
+        return got
+    bucket, algorithm = got
+    if algorithm in SSE_KMS:
+        return Result.passed(f"Bucket {bucket.name} encrypts by default with {algorithm}.", resource=bucket.arn)
+    return Result.failed(f"Bucket {bucket.name} default encryption is {algorithm or 'not configured'}, "
+                         "not SSE-KMS.", resource=bucket.arn)
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _denies_insecure_transport(statement: dict) -> bool:
+    actions = _as_list(statement.get("Action"))
+    if statement.get("Effect") != "Deny" or not ({"s3:*", "*"} & set(actions)):
+        return False
+    principal = statement.get("Principal")
+    if principal not in ("*", {"AWS": "*"}, {"AWS": ["*"]}):
+        return False
+    secure = ((statement.get("Condition") or {}).get("Bool") or {}).get("aws:SecureTransport")
+    return [str(v).lower() for v in _as_list(secure)] == ["false"]
+
+
+def _cloudtrail_writes(statement: dict) -> bool:
+    principal = statement.get("Principal")
+    services = _as_list(principal.get("Service")) if isinstance(principal, dict) else []
+    actions = _as_list(statement.get("Action"))
+    return (statement.get("Effect") == "Allow" and "cloudtrail.amazonaws.com" in services
+            and bool({"s3:PutObject", "s3:*", "*"} & set(actions)))
+
+
+def _scoped_by_source_arn(statement: dict) -> bool:
+    conditions = statement.get("Condition") or {}
+    return any("aws:SourceArn" in conditions.get(op, {}) for op in _SOURCE_ARN_OPERATORS)
+
+
+@rule("s3_trail_bucket_policy_secure", "bucket")
+def s3_trail_bucket_policy_secure(account: AccountFacts, trail: TrailFacts) -> Result:
+    got = _bucket_fact(account, trail, "policy", "s3:GetBucketPolicy")
+    if isinstance(got, Result):
+        return got
+    bucket, policy = got
+    statements = _as_list(policy.get("Statement"))
+    problems = []
+    if not any(_denies_insecure_transport(s) for s in statements):
+        problems.append("no statement denies s3:* when aws:SecureTransport is false")
+    writes = [s for s in statements if _cloudtrail_writes(s)]
+    if not writes:
+        problems.append("no statement lets cloudtrail.amazonaws.com write")
+    elif not all(_scoped_by_source_arn(s) for s in writes):
+        problems.append("a CloudTrail write statement has no aws:SourceArn condition")
+    if problems:
+        return Result.failed(f"Bucket {bucket.name} policy: {'; '.join(problems)}.", resource=bucket.arn)
+    return Result.passed(f"Bucket {bucket.name} policy denies non-TLS access and scopes CloudTrail writes by "
+                         "aws:SourceArn.", resource=bucket.arn)
+
+
+# --- Organization trail -----------------------------------------------------------------------------
+
+
+@rule("cloudtrail_organization_trail_enabled", "trail")
+def cloudtrail_organization_trail_enabled(account: AccountFacts, trail: TrailFacts) -> Result:
+    if not account.expect_organization_trail:
+        return Result.not_applicable(f"The configuration does not expect trail {trail.name} to be an "
+                                     "organization trail.")
+    if trail.is_organization is None:
+        return Result.error(trail.errors.get("is_organization")
+                            or f"cloudtrail:DescribeTrails did not report whether {trail.name} is an "
+                            "organization trail.")
+    if trail.is_organization:
+        return Result.passed(f"Trail {trail.name} is an organization trail.")
+    return Result.failed(f"Trail {trail.name} is not an organization trail, but an organization trail is "
+                         "expected.")

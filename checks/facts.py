@@ -136,6 +136,9 @@ class BucketFacts:
     bucket_key_enabled: bool | None = None
     object_ownership: str | None = None  # BucketOwnerEnforced | BucketOwnerPreferred | ObjectWriter | ""
     errors: dict[str, str] = field(default_factory=dict)
+    # Not in the audited account's s3:ListBuckets and its owner id is unknown (owner_account_id stays None):
+    # owned by another account, so ownership-dependent controls are NOT_APPLICABLE, not ERROR.
+    owned_elsewhere: bool = False
 
     @property
     def arn(self) -> str:
@@ -235,3 +238,6 @@ class AccountFacts:
     errors: dict[str, str] = field(default_factory=dict)
     expect_organization_trail: bool = False  # CX-09 parameter (stack config / policy config)
     min_log_retention_days: int = 365  # CX-03 parameter
+    # When the facts were collected (UTC); delivery-age rules (CT-03, CT-08) measure from it so that rules
+    # stay pure. None: rules use the current time.
+    collected_at: dt.datetime | None = None

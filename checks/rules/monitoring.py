@@ -1,0 +1,203 @@
+"""Predicates for CM-01..CM-16: trail log group -> metric filter (judged by meaning) -> alarm -> confirmed subscriber.
+
+Which log group: that of a multi-region, logging trail recording all management reads and writes
+(the CIS audit's starting point). When every such trail delivers to a log group in another account (an
+organization trail seen from a member) or outside the audited regions, the controls are
+NOT_APPLICABLE, as Security Hub reports NO_DATA: only the log group's owner can fix or see it.
+
+A chain passes when a filter on the log group counts every required event of the spec and none of its
+decoys (:func:`checks.cis.check_filter`), an alarm in the log group's region watches the filter's metric
+(name AND namespace) with actions enabled and an SNS action, and that topic has at least one confirmed
+subscription. Any passing chain passes the control; otherwise an unknown link is ERROR (never PASS) and
+else the finding reports the chain that got furthest, naming what is missing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from checks.cis import FILTER_SPECS, FilterSpec, check_filter
+from checks.facts import AccountFacts, Alarm, LogGroupFacts, MetricFilter, MetricTransformation, TrailFacts
+from checks.model import Result, Status
+from checks.rules import rule
+from checks.rules.selectors import management_coverage
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    status: Status
+    stage: int  # how far the chain got: 0 filter, 1 alarm, 2 actions enabled, 3 SNS action, 4 subscriber
+    reason: str
+
+
+def _fail(stage: int, reason: str) -> _Outcome:
+    return _Outcome(Status.FAIL, stage, reason)
+
+
+def _error(reason: str) -> _Outcome:
+    return _Outcome(Status.ERROR, -1, reason)
+
+
+def _arn_part(arn: str, index: int) -> str:
+    parts = arn.split(":")
+    return parts[index] if len(parts) > 5 else ""
+
+
+# --- which trails and log groups --------------------------------------------------------------------
+
+
+def _trail_qualifies(trail: TrailFacts) -> bool | str:
+    """True / False, or a sentence saying which fact is unknown."""
+    if trail.is_multi_region is False or (trail.status and trail.status.is_logging is False):
+        return False
+    if trail.is_multi_region is None:
+        return trail.errors.get("is_multi_region") or f"multi-region setting of trail {trail.name} unknown"
+    if trail.status is None or trail.status.is_logging is None:
+        return trail.errors.get("status") or f"cloudtrail:GetTrailStatus did not report trail {trail.name}"
+    if trail.selectors is None:
+        return trail.errors.get("selectors") or f"cloudtrail:GetEventSelectors did not report trail {trail.name}"
+    return management_coverage(trail.selectors).ok
+
+
+def _qualifying(account: AccountFacts) -> tuple[list[TrailFacts], list[str]]:
+    trails, unknown = [], []
+    for trail in account.trails or []:
+        verdict = _trail_qualifies(trail)
+        if verdict is True:
+            trails.append(trail)
+        elif isinstance(verdict, str):
+            unknown.append(verdict)
+    return trails, unknown
+
+
+def _placement(account: AccountFacts, trail: TrailFacts) -> tuple[str, str]:
+    """(kind, detail): kind is group | foreign | none | unknown; detail the log group ARN or a reason."""
+    arn = trail.cloudwatch_logs_log_group_arn
+    if arn is None:
+        return "unknown", trail.errors.get("cloudwatch_logs_log_group_arn") or (
+            f"cloudtrail:DescribeTrails did not report the log group of trail {trail.name}")
+    if arn == "":
+        return "none", f"trail {trail.name} does not deliver to CloudWatch Logs"
+    arn = arn.removesuffix(":*")
+    owner, region = _arn_part(arn, 4), _arn_part(arn, 3)
+    if owner and owner != account.account_id:
+        return "foreign", f"trail {trail.name} delivers to log group {arn} in account {owner}"
+    if account.enabled_regions is not None and region not in account.enabled_regions:
+        return "foreign", f"trail {trail.name} delivers to log group {arn} in region {region}, outside the audit"
+    return "group", arn
+
+
+# --- one chain --------------------------------------------------------------------------------------
+
+
+def _judge_topic(account: AccountFacts, spec: FilterSpec, flt: MetricFilter, alarm: Alarm,
+                 topic_arn: str) -> _Outcome:
+    topic = account.topics.get(topic_arn)
+    if topic is None or topic.confirmed_subscriptions is None:
+        errors = topic.errors if topic else {}
+        return _error(errors.get("subscriptions")
+                      or f"sns:ListSubscriptionsByTopic did not report the subscriptions of topic {topic_arn}")
+    if topic.confirmed_subscriptions < 1:
+        return _fail(4, f"alarm {alarm.name} notifies topic {topic_arn}, which has no confirmed subscription "
+                        f"({topic.pending_subscriptions or 0} pending)")
+    return _Outcome(Status.PASS, 5, f"metric filter '{flt.name}' on log group {flt.log_group_name} counts "
+                                    f"{spec.summary}; alarm {alarm.name} notifies topic {topic_arn} with "
+                                    f"{topic.confirmed_subscriptions} confirmed subscription(s)")
+
+
+def _judge_alarms(account: AccountFacts, spec: FilterSpec, flt: MetricFilter, t: MetricTransformation,
+                  region: str) -> list[_Outcome]:
+    if account.alarms is None:
+        return [_error(account.errors.get("alarms") or "cloudwatch:DescribeAlarms did not report the alarms")]
+    metric = f"{t.metric_namespace}/{t.metric_name}"
+    alarms = [a for a in account.alarms if a.metric_name == t.metric_name and a.namespace == t.metric_namespace
+              and _arn_part(a.arn, 3) in ("", region)]
+    if not alarms:
+        return [_fail(1, f"metric filter '{flt.name}' counts {spec.summary}, but no alarm in {region} "
+                         f"watches its metric {metric}")]
+    outcomes = []
+    for alarm in alarms:
+        topics = [arn for arn in alarm.alarm_actions if _arn_part(arn, 2) == "sns"]
+        if not alarm.actions_enabled:
+            outcomes.append(_fail(2, f"alarm {alarm.name} on {metric} has its actions disabled"))
+        elif not topics:
+            outcomes.append(_fail(3, f"alarm {alarm.name} on {metric} has no SNS topic among its alarm actions"))
+        else:
+            outcomes.extend(_judge_topic(account, spec, flt, alarm, arn) for arn in topics)
+    return outcomes
+
+
+def _judge_group(account: AccountFacts, spec: FilterSpec, group: LogGroupFacts) -> list[_Outcome]:
+    if group.metric_filters is None:
+        return [_error(group.errors.get("metric_filters")
+                       or f"logs:DescribeMetricFilters did not report the filters of log group {group.name}")]
+    if group.exists is False:
+        return [_fail(0, f"log group {group.name} does not exist")]
+    if not group.metric_filters:
+        return [_fail(0, f"log group {group.name} has no metric filters")]
+    verdicts = [(f, check_filter(spec, f.pattern)) for f in group.metric_filters]
+    passing = [f for f, v in verdicts if v.ok]
+    if not passing:
+        flt, verdict = min(verdicts, key=lambda fv: fv[1].distance)
+        return [_fail(0, f"no metric filter on log group {group.name} counts {spec.summary} without decoys; "
+                         f"the closest, '{flt.name}', {verdict.reason}")]
+    return [o for f in passing for t in f.transformations for o in _judge_alarms(account, spec, f, t, group.region)] or [
+        _fail(1, f"metric filter '{passing[0].name}' on log group {group.name} publishes no metric")]
+
+
+# --- the control ------------------------------------------------------------------------------------
+
+
+def _chains(account: AccountFacts, spec: FilterSpec, trails: list[TrailFacts]) -> Result:
+    outcomes, foreign, misses, region, resource = [], [], [], "", ""
+    for trail in trails:
+        kind, detail = _placement(account, trail)
+        if kind == "group":
+            group = account.log_groups.get(detail)
+            resource, region = detail, _arn_part(detail, 3)
+            outcomes.extend(_judge_group(account, spec, group) if group else [_error(
+                f"logs:DescribeMetricFilters was not run for log group {detail} of trail {trail.name}")])
+        elif kind == "unknown":
+            outcomes.append(_error(detail))
+        else:
+            (foreign if kind == "foreign" else misses).append(detail)
+    kw = {"resource": resource, "region": region}
+    for status in (Status.PASS, Status.ERROR):
+        hit = next((o for o in outcomes if o.status is status), None)
+        if hit:
+            return Result(status, _sentence(hit.reason), **kw)
+    if outcomes:
+        return Result.failed(_sentence(max(outcomes, key=lambda o: o.stage).reason), **kw)
+    if foreign:
+        return Result.not_applicable(_sentence(f"{spec.name} cannot be checked here: {foreign[0]}"))
+    return Result.failed(_sentence(misses[0]))
+
+
+def _sentence(text: str) -> str:
+    text = text.rstrip(".")
+    return text[:1].upper() + text[1:] + "."
+
+
+def evaluate_monitoring(account: AccountFacts, spec: FilterSpec) -> Result:
+    """The shared predicate of CM-01..CM-16 for one filter spec."""
+    if account.trails is None:
+        return Result.error(account.errors.get("trails") or "cloudtrail:DescribeTrails failed.")
+    trails, unknown = _qualifying(account)
+    if not trails:
+        if unknown:
+            return Result.error(_sentence(unknown[0]))
+        return Result.failed(f"No multi-region, logging trail recording all management events exists in "
+                             f"account {account.account_id}, so no log group can alarm on {spec.summary}.")
+    return _chains(account, spec, trails)
+
+
+def _register(spec: FilterSpec):
+    def predicate(account: AccountFacts) -> Result:
+        return evaluate_monitoring(account, spec)
+
+    predicate.__name__ = predicate.__qualname__ = spec.control_id
+    predicate.__doc__ = f"{spec.ref}: metric filter and alarm for {spec.summary}."
+    return rule(spec.control_id, "account")(predicate)
+
+
+for _spec in FILTER_SPECS:
+    globals()[_spec.control_id] = _register(_spec)

@@ -1,0 +1,130 @@
+"""Collect what CM-01..CM-16 need: metric filters of the trails' log groups, alarms, alarm topic subscribers.
+
+Read-only (logs:DescribeMetricFilters, cloudwatch:DescribeAlarms, sns:ListSubscriptionsByTopic), paginated,
+clients made per call from the injected session with adaptive retries. A failed call is recorded in the
+``errors`` of the fact it left unknown, naming the API, so the rules report ERROR, never PASS.
+"""
+from __future__ import annotations
+
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from checks.facts import AccountFacts, Alarm, LogGroupFacts, MetricFilter, MetricTransformation, TopicFacts
+
+_RETRIES = Config(retries={"mode": "adaptive", "max_attempts": 10})
+PENDING = "PendingConfirmation"
+
+
+def _client(session, service: str, region: str):
+    # Local helper until checks/collect exposes a shared one; same retry policy as the other collectors.
+    return session.client(service, region_name=region, config=_RETRIES)
+
+
+def _why(exc: Exception) -> str:
+    if isinstance(exc, ClientError):
+        return exc.response.get("Error", {}).get("Code", "ClientError")
+    return type(exc).__name__
+
+
+def _arn_parts(arn: str) -> list[str]:
+    parts = arn.split(":")
+    return parts if len(parts) > 5 else []
+
+
+def _own_log_groups(facts: AccountFacts) -> list[LogGroupFacts]:
+    """Log groups in this account that a visible trail delivers to (other accounts' groups: not ours to read)."""
+    groups: dict[str, LogGroupFacts] = {}
+    for trail in facts.trails or []:
+        arn = (trail.cloudwatch_logs_log_group_arn or "").removesuffix(":*")
+        parts = _arn_parts(arn)
+        if not parts or parts[4] != facts.account_id or arn in groups:
+            continue
+        name = arn.split(":log-group:", 1)[1]
+        group = facts.log_groups.get(arn)
+        if group is None:  # the core collector normally made it; keep ours minimal (unknowns stay None)
+            group = facts.log_groups[arn] = LogGroupFacts(arn=arn, name=name, region=parts[3],
+                                                          owner_account_id=facts.account_id)
+        groups[arn] = group
+    return list(groups.values())
+
+
+def _collect_filters(session, group: LogGroupFacts) -> None:
+    try:
+        pages = _client(session, "logs", group.region).get_paginator("describe_metric_filters").paginate(
+            logGroupName=group.name)
+        group.metric_filters = tuple(
+            MetricFilter(
+                name=f.get("filterName", ""), log_group_name=f.get("logGroupName", group.name),
+                pattern=f.get("filterPattern", ""),
+                transformations=tuple(MetricTransformation(
+                    t["metricName"], t["metricNamespace"], str(t.get("metricValue", ""))
+                ) for t in f.get("metricTransformations", [])),
+            )
+            for page in pages for f in page.get("metricFilters", []))
+    except ClientError as exc:
+        if _why(exc) == "ResourceNotFoundException":
+            group.exists, group.metric_filters = False, ()
+            return
+        group.errors["metric_filters"] = f"logs:DescribeMetricFilters failed for {group.name}: {_why(exc)}"
+    except BotoCoreError as exc:
+        group.errors["metric_filters"] = f"logs:DescribeMetricFilters failed for {group.name}: {_why(exc)}"
+
+
+def _collect_alarms(session, regions: list[str]) -> tuple[Alarm, ...] | str:
+    alarms: list[Alarm] = []
+    for region in regions:
+        try:
+            pages = _client(session, "cloudwatch", region).get_paginator("describe_alarms").paginate(
+                AlarmTypes=["MetricAlarm"])
+            alarms.extend(_alarm(a) for page in pages for a in page.get("MetricAlarms", []) if a.get("MetricName"))
+        except (ClientError, BotoCoreError) as exc:
+            return f"cloudwatch:DescribeAlarms failed in {region}: {_why(exc)}"
+    return tuple(alarms)
+
+
+def _alarm(a: dict) -> Alarm:
+    return Alarm(
+        name=a.get("AlarmName", ""), arn=a.get("AlarmArn", ""), metric_name=a["MetricName"],
+        namespace=a.get("Namespace", ""), actions_enabled=bool(a.get("ActionsEnabled", False)),
+        alarm_actions=tuple(a.get("AlarmActions", [])), statistic=a.get("Statistic", ""),
+        comparison_operator=a.get("ComparisonOperator", ""), threshold=a.get("Threshold"),
+        period=a.get("Period"), evaluation_periods=a.get("EvaluationPeriods"))
+
+
+def _collect_topic(session, facts: AccountFacts, arn: str) -> None:
+    parts = _arn_parts(arn)
+    topic = facts.topics.get(arn)
+    if topic is None:
+        topic = facts.topics[arn] = TopicFacts(arn=arn, owner_account_id=parts[4] if parts else None)
+    try:
+        pages = _client(session, "sns", parts[3]).get_paginator("list_subscriptions_by_topic").paginate(TopicArn=arn)
+        subs = [s.get("SubscriptionArn", "") for page in pages for s in page.get("Subscriptions", [])]
+    except (ClientError, BotoCoreError) as exc:
+        topic.errors["subscriptions"] = f"sns:ListSubscriptionsByTopic failed for {arn}: {_why(exc)}"
+        return
+    # Only a subscription with a real ARN delivers; "PendingConfirmation" (and "Deleted") do not.
+    topic.confirmed_subscriptions = sum(1 for s in subs if s.startswith("arn:"))
+    topic.pending_subscriptions = sum(1 for s in subs if s == PENDING)
+
+
+def collect_monitoring(session, facts: AccountFacts) -> None:
+    """Fill LogGroupFacts.metric_filters, AccountFacts.alarms and AccountFacts.topics for the trails' log groups."""
+    groups = _own_log_groups(facts)
+    if not groups:
+        return
+    for group in groups:
+        _collect_filters(session, group)
+    regions = sorted({g.region for g in groups})
+    alarms = _collect_alarms(session, regions)
+    if isinstance(alarms, str):
+        facts.alarms = None
+        facts.errors["alarms"] = alarms
+        return
+    facts.alarms = alarms
+    # Only topics that an alarm on one of the filters' metrics notifies: the ones the rules look at.
+    metrics = {(t.metric_namespace, t.metric_name) for g in groups for f in g.metric_filters or ()
+               for t in f.transformations}
+    topics = sorted({arn for a in alarms if (a.namespace, a.metric_name) in metrics
+                     for arn in a.alarm_actions if (_arn_parts(arn) or [""] * 3)[2] == "sns"})
+    for arn in topics:
+        _collect_topic(session, facts, arn)

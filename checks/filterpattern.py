@@ -78,7 +78,7 @@ class Compare(Node):
 
 
 @dataclass(frozen=True)
-class Test(Node):
+class Is(Node):
     path: tuple[str | int, ...]
     kind: str  # TRUE | FALSE | NULL | NOT_EXISTS
 
@@ -217,12 +217,12 @@ class _Parser:
             kw = self.take("WORD", "TRUE, FALSE or NULL after IS")
             if kw.text.upper() not in ("TRUE", "FALSE", "NULL"):
                 raise FilterPatternError(f"expected TRUE, FALSE or NULL after IS, found {kw.text!r}", kw.col)
-            return Test(path, kw.text.upper())
+            return Is(path, kw.text.upper())
         if word.text.upper() == "NOT":
             kw = self.take("WORD", "EXISTS after NOT")
             if kw.text.upper() != "EXISTS":
                 raise FilterPatternError(f"expected EXISTS after NOT, found {kw.text!r}", kw.col)
-            return Test(path, "NOT_EXISTS")
+            return Is(path, "NOT_EXISTS")
         raise FilterPatternError(
             f"expected an operator (=, !=, <, <=, >, >=), IS or NOT after the selector, found {word.text!r}",
             word.col)
@@ -342,7 +342,7 @@ def _compare(node: Compare, event) -> bool:
     return equal if node.op == "=" else not equal
 
 
-def _test(node: Test, event) -> bool:
+def _test(node: Is, event) -> bool:
     value = _resolve(event, node.path)
     if node.kind == "NOT_EXISTS":
         return value is _MISSING
@@ -358,7 +358,7 @@ def evaluate(node: Node, event: dict) -> bool:
         return all(evaluate(n, event) for n in node.items)
     if isinstance(node, Compare):
         return _compare(node, event)
-    if isinstance(node, Test):
+    if isinstance(node, Is):
         return _test(node, event)
     if isinstance(node, MatchAll):
         return True

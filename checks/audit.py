@@ -1,0 +1,64 @@
+"""Single-account audit orchestration and the exit-code gate shared by the CLI and the reports.
+
+``audit_account`` is collect -> evaluate for the account the session's credentials belong to. boto3 and
+the collectors are imported inside the function so importing this module (the CLI does) stays cheap.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterable, Sequence
+
+from checks.model import AuditRun, Finding, Severity, Status
+
+if TYPE_CHECKING:  # pragma: no cover - typing only; importing boto3 here would slow every CLI start
+    import boto3
+
+    from checks.catalog import Control
+
+
+def audit_account(
+    session: "boto3.Session",
+    controls: Sequence["Control"],
+    *,
+    account_id: str | None = None,
+    required_tags: Sequence[str] = (),
+) -> AuditRun:
+    """Audit the session's account with ``controls``.
+
+    When ``account_id`` is None it comes from sts:GetCallerIdentity, called here *before* collection on
+    purpose: missing or rejected credentials and an unreachable endpoint must stop the run (exit 2)
+    instead of turning every control into ERROR. botocore/ClientError exceptions propagate to the caller.
+    """
+    from checks.collect import collect_account
+    from checks.engine import evaluate
+
+    if account_id is None:
+        account_id = caller_account_id(session)
+    facts = collect_account(session, account_id=account_id, controls=controls)
+    if required_tags:
+        facts.required_tag_keys = tuple(required_tags)
+    return AuditRun(findings=list(evaluate(facts, controls)), accounts=[facts.account_id or account_id])
+
+
+def caller_account_id(session: "boto3.Session") -> str:
+    from botocore.config import Config
+
+    # Two attempts and short timeouts: this call only proves the credentials and endpoint work, and a
+    # dead endpoint should fail in seconds, not after the adaptive retry budget of a full collection.
+    config = Config(retries={"max_attempts": 2, "mode": "standard"}, connect_timeout=5, read_timeout=15)
+    return session.client("sts", config=config).get_caller_identity()["Account"]
+
+
+def blocking(findings: Iterable[Finding], fail_on: Severity, *, errors_ok: bool = False) -> list[Finding]:
+    """The findings that make the run fail: FAILs at or above ``fail_on``, and ERRORs likewise.
+
+    ERROR counts by default (fail closed): an ERROR means the control could not be checked, so a broken
+    trail hidden behind AccessDenied would otherwise exit 0. ``errors_ok`` relaxes that for accounts
+    where some data is knowingly unreadable. WAIVED, PASS and NOT_APPLICABLE never block.
+    """
+    counted = {Status.FAIL} if errors_ok else {Status.FAIL, Status.ERROR}
+    return [f for f in findings if f.status in counted and f.severity.rank >= fail_on.rank]
+
+
+def exit_code(run: AuditRun, fail_on: Severity, *, errors_ok: bool = False) -> int:
+    """0 when nothing blocks, 1 when something does (2 is the CLI's, for usage and fatal errors)."""
+    return 1 if blocking(run.findings, fail_on, errors_ok=errors_ok) else 0

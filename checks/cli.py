@@ -1,0 +1,301 @@
+"""``trailguard`` / ``python -m checks``: list the catalog, audit an account or an organization.
+
+Exit codes: 0 nothing fails at or above --fail-on; 1 something does (FAIL, and ERROR unless --errors-ok);
+2 usage errors and fatal errors (no credentials, unknown profile, endpoint unreachable, bad waiver file).
+boto3, botocore and the collectors are imported only inside the audit command, so ``--help`` and
+``controls`` answer without loading them (bench/startup.py measures it).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import re
+import sys
+from contextlib import contextmanager
+
+from checks import __version__
+from checks.model import Severity
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+FORMATS = ("table", "json", "sarif", "junit", "markdown")  # mirrors checks.report.FORMATS, kept cheap
+SEVERITIES = tuple(s.value for s in Severity)
+DEFAULT_ROLE = "OrganizationAccountAccessRole"
+_ACCOUNT = re.compile(r"^\d{12}$")
+
+
+class FatalError(Exception):
+    """A run that cannot go on (credentials, endpoint, files): one sentence on stderr, exit 2."""
+
+
+# --- argument types: each error names the value and what is allowed; argparse adds the option name ---
+
+
+def _csv(value: str) -> list[str]:
+    items = [v.strip() for v in value.split(",") if v.strip()]
+    if not items:
+        raise argparse.ArgumentTypeError(f"{value!r} has no items; expected a comma-separated list")
+    return list(dict.fromkeys(items))
+
+
+def _accounts(value: str) -> list[str]:
+    items = _csv(value)
+    bad = [i for i in items if not _ACCOUNT.match(i)]
+    if bad:
+        raise argparse.ArgumentTypeError(
+            f"{', '.join(map(repr, bad))} is not a 12-digit AWS account id; expected e.g. 123456789012,210987654321")
+    return items
+
+
+def _workers(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if not 1 <= n <= 64:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number from 1 to 64")
+    return n
+
+
+def _endpoint(value: str) -> str:
+    if not re.match(r"^https?://[^/\s]+", value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a URL; expected http(s)://host[:port]")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="trailguard",
+        description="Audit AWS CloudTrail against the trailguard control catalog.",
+        epilog="Exit codes: 0 passed, 1 failing findings at or above --fail-on, 2 usage or fatal error.",
+    )
+    parser.add_argument("--version", action="version", version=f"trailguard {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="{controls,audit}")
+    sub.required = True
+
+    ctl = sub.add_parser("controls", help="list the control catalog")
+    ctl.add_argument("--format", choices=("table", "json"), default="table", help="default: table")
+
+    aud = sub.add_parser("audit", help="audit one account (default) or an organization (--org)",
+                         epilog="Exit codes: 0 passed, 1 failing at or above --fail-on, 2 usage/fatal error.")
+    aws = aud.add_argument_group("AWS access")
+    aws.add_argument("--profile", help="AWS profile name (default: the SDK's credential chain)")
+    aws.add_argument("--region", help="region for the first calls (default: AWS_REGION / profile)")
+    aws.add_argument("--endpoint-url", type=_endpoint,
+                     help="send every AWS call here, e.g. a local emulator (AWS_ENDPOINT_URL is honoured too)")
+    sel = aud.add_argument_group("what to check")
+    sel.add_argument("--controls", type=_csv, metavar="IDS", help="only these control ids (comma-separated)")
+    sel.add_argument("--skip", type=_csv, metavar="IDS", help="leave out these control ids (comma-separated)")
+    sel.add_argument("--required-tags", type=_csv, metavar="KEYS",
+                     help="tag keys every trail must carry (cloudtrail_trail_tagged)")
+    sel.add_argument("--waivers", metavar="FILE", help="YAML or JSON waiver file (see docs/audit.md)")
+    out = aud.add_argument_group("output and exit code")
+    out.add_argument("--format", choices=FORMATS, default="table", help="default: table")
+    out.add_argument("--output", metavar="FILE", help="write the report here instead of stdout")
+    out.add_argument("--fail-on", type=str.lower, choices=SEVERITIES, default="low", metavar="SEVERITY",
+                     help=f"exit 1 when something at or above this fails; one of {', '.join(SEVERITIES)}"
+                          " (default: low)")
+    out.add_argument("--errors-ok", action="store_true",
+                     help="ERROR findings (data could not be read) do not cause exit 1")
+    out.add_argument("--quiet", action="store_true", help="no progress or summary lines on stderr")
+    org = aud.add_argument_group("organization mode")
+    org.add_argument("--org", action="store_true", help="audit every account of the AWS Organization")
+    org.add_argument("--role-name", help=f"role to assume in each account (default: {DEFAULT_ROLE})")
+    org.add_argument("--external-id", help="sts:AssumeRole external id")
+    org.add_argument("--accounts", type=_accounts, metavar="IDS", help="only these 12-digit account ids")
+    org.add_argument("--exclude-accounts", type=_accounts, metavar="IDS", help="leave out these account ids")
+    org.add_argument("--workers", type=_workers, metavar="N", help="accounts audited at once, 1-64 (default: 8)")
+    aud.set_defaults(subparser=aud)  # later checks report with the audit usage line, like argparse's own
+    return parser
+
+
+# --- commands ---------------------------------------------------------------------------------------
+
+
+def _cmd_controls(args) -> int:
+    from checks.catalog import all_controls
+
+    controls = all_controls()
+    if args.format == "json":
+        import json
+
+        print(json.dumps([c.to_dict() for c in controls], indent=2))
+        return EXIT_OK
+    from tabulate import tabulate
+
+    rows = [(c.id, c.ref, c.severity.value, c.title, ",".join(sorted(c.targets)),
+             "\n".join(f.label() for f in c.frameworks) or "-") for c in controls]
+    print(tabulate(rows, headers=("id", "ref", "severity", "title", "targets", "frameworks"), tablefmt="simple",
+                   maxcolwidths=[None, None, None, 48, None, 44]))
+    return EXIT_OK
+
+
+def _select(parser, args):
+    from checks.catalog import select
+
+    try:
+        chosen = select(args.controls, args.skip)
+    except ValueError as exc:
+        parser.error(str(exc))
+    # Stack-only controls judge Pulumi plans (e.g. the key's lockout-safety flag); AWS has no live
+    # equivalent, so asking for one in an audit is a usage error rather than a silent no-op.
+    stack_only = [c.id for c in chosen if "live" not in c.targets]
+    if args.controls and stack_only:
+        parser.error(f"--controls: {', '.join(stack_only)} only apply to Pulumi stacks (policy pack), not "
+                     f"to a live audit.")
+    chosen = [c for c in chosen if "live" in c.targets]
+    if not chosen:
+        parser.error("--controls/--skip: no controls left to audit.")
+    return chosen
+
+
+def _check_org_flags(parser, args) -> None:
+    if args.org:
+        return
+    given = [f"--{n.replace('_', '-')}" for n in ("role_name", "external_id", "accounts", "exclude_accounts",
+                                                   "workers") if getattr(args, n) is not None]
+    if given:
+        parser.error(f"{', '.join(given)} only apply with --org.")
+
+
+@contextmanager
+def _endpoint_env(url: str | None):
+    """--endpoint-url as AWS_ENDPOINT_URL for the run, so sessions made later (assumed roles) use it too."""
+    if not url:
+        yield
+        return
+    old = os.environ.get("AWS_ENDPOINT_URL")
+    os.environ["AWS_ENDPOINT_URL"] = url
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("AWS_ENDPOINT_URL", None)
+        else:
+            os.environ["AWS_ENDPOINT_URL"] = old
+
+
+def _fatal_message(exc: Exception, args) -> str | None:
+    """One sentence for the AWS failures that end a run; None for anything unexpected."""
+    from botocore import exceptions as bx
+
+    if isinstance(exc, bx.ProfileNotFound):
+        return f"--profile: AWS profile {args.profile!r} is not in the AWS config or credentials files."
+    if isinstance(exc, (bx.NoCredentialsError, bx.PartialCredentialsError)):
+        return ("no usable AWS credentials: pass --profile, set AWS_PROFILE, or export AWS_ACCESS_KEY_ID "
+                "and AWS_SECRET_ACCESS_KEY.")
+    if isinstance(exc, bx.NoRegionError):
+        return "no AWS region: pass --region or set AWS_REGION."
+    if isinstance(exc, bx.ConnectionError):  # EndpointConnectionError, ConnectTimeoutError, ...
+        where = getattr(exc, "kwargs", {}).get("endpoint_url") or os.environ.get("AWS_ENDPOINT_URL") or "AWS"
+        return f"cannot reach {where}: check --endpoint-url / AWS_ENDPOINT_URL and the network."
+    if isinstance(exc, bx.ClientError):
+        err = exc.response.get("Error", {})
+        return (f"AWS refused {exc.operation_name} ({err.get('Code', 'unknown error')}): "
+                f"{err.get('Message', '').rstrip('.')}.")
+    if isinstance(exc, bx.BotoCoreError):
+        return f"AWS SDK error: {str(exc).rstrip('.')}."
+    return None
+
+
+def _run(args, controls):
+    import boto3
+
+    session = boto3.Session(profile_name=args.profile, region_name=args.region)
+    if not session.region_name:
+        raise FatalError("no AWS region: pass --region or set AWS_REGION.")
+    if not args.org:
+        from checks.audit import audit_account
+
+        return audit_account(session, controls, required_tags=tuple(args.required_tags or ()))
+    try:
+        from checks.org import audit_organization
+    except ImportError as exc:
+        if exc.name != "checks.org":
+            raise
+        raise FatalError("--org: organization mode is not available in this build (checks.org is missing).")
+    progress = None if args.quiet else (lambda msg: print(f"trailguard: {msg}", file=sys.stderr, flush=True))
+    kwargs = dict(role_name=args.role_name or DEFAULT_ROLE, external_id=args.external_id,
+                  accounts=args.accounts, exclude_accounts=args.exclude_accounts,
+                  workers=args.workers or 8, progress=progress)
+    if args.required_tags:
+        kwargs["required_tags"] = tuple(args.required_tags)
+    return audit_organization(session, controls, **kwargs)
+
+
+def _cmd_audit(args) -> int:
+    from checks.report import ReportOptions, render, summary_line
+
+    parser = args.subparser
+    _check_org_flags(parser, args)
+    controls = _select(parser, args)
+    fail_on = Severity.parse(args.fail_on, option="--fail-on")
+    waivers = []
+    if args.waivers:
+        from checks.catalog import all_controls
+        from checks.waivers import load_waivers
+
+        from checks.waivers import WaiverError
+
+        try:  # before any AWS call: a typo in the waiver file should cost nothing
+            waivers = load_waivers(args.waivers, known_ids=[c.id for c in all_controls()])
+        except WaiverError as exc:
+            raise FatalError(str(exc)) from None
+    with _endpoint_env(args.endpoint_url):
+        try:
+            run = _run(args, controls)
+        except FatalError:
+            raise
+        except Exception as exc:
+            message = _fatal_message(exc, args)
+            if message is None:
+                raise
+            raise FatalError(message) from None
+    if waivers:
+        from checks.waivers import apply_waivers
+
+        run = apply_waivers(run, waivers, today=dt.date.today())
+    color = args.output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    options = ReportOptions(fail_on=fail_on, errors_ok=args.errors_ok, color=color)
+    text = render(args.format, run, controls, options)
+    if args.output:
+        try:
+            with open(args.output, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        except OSError as exc:
+            raise FatalError(f"--output {args.output}: cannot write the report: {exc.strerror or exc}.") from None
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    for note in run.notes:  # expired waivers, skipped accounts: visible even when the report is a file
+        print(f"trailguard: note: {note}", file=sys.stderr)
+    if args.output and not args.quiet:
+        print(f"trailguard: {summary_line(run, options)} Report written to {args.output}.", file=sys.stderr)
+    from checks.audit import exit_code
+
+    return exit_code(run, fail_on, errors_ok=args.errors_ok)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command == "controls":
+            return _cmd_controls(args)
+        return _cmd_audit(args)
+    except SystemExit as exc:  # argparse: --help/--version (0) and usage errors (2)
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    except FatalError as exc:
+        print(f"trailguard: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("trailguard: interrupted.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `trailguard audit | head`: the reader left; nothing more to say
+        return EXIT_USAGE
+    except Exception as exc:  # a bug: still one line by default, the traceback on request
+        if os.environ.get("TRAILGUARD_DEBUG"):
+            raise
+        print(f"trailguard: error: unexpected {type(exc).__name__}: {exc} (set TRAILGUARD_DEBUG=1 for the "
+              "traceback).", file=sys.stderr)
+        return EXIT_USAGE

@@ -1,0 +1,124 @@
+"""Report renderers: one module per format, all ``render(run, controls, options) -> str``.
+
+Every renderer takes the same :class:`checks.model.AuditRun` and the catalog controls of the run (for
+titles, rationale and remediation), plus :class:`ReportOptions`. Format modules are imported lazily so
+``--format json`` never pays for tabulate, and the CLI start stays fast.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from checks import __version__
+from checks.audit import blocking
+from checks.model import AuditRun, Finding, Severity, Status
+
+FORMATS = ("table", "json", "sarif", "junit", "markdown")
+TOOL_NAME = "trailguard"
+# Where SARIF consumers link the tool; the project's public home page.
+INFORMATION_URI = "https://github.com/trailguard/trailguard"
+
+# Short cell labels for the account x control matrix, and the order "worst first".
+SHORT = {
+    Status.FAIL: "FAIL",
+    Status.ERROR: "ERR",
+    Status.WAIVED: "WVD",
+    Status.PASS: "PASS",
+    Status.NOT_APPLICABLE: "N/A",
+}
+STATUS_ORDER = (Status.FAIL, Status.ERROR, Status.WAIVED, Status.PASS, Status.NOT_APPLICABLE)
+_STATUS_RANK = {s: i for i, s in enumerate(STATUS_ORDER)}
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    fail_on: Severity = Severity.LOW
+    errors_ok: bool = False
+    color: bool = False  # ANSI colour; only the table uses it, and only on a TTY without NO_COLOR
+    generated_at: dt.datetime = field(default_factory=_now)
+    version: str = __version__
+
+
+def render(fmt: str, run: AuditRun, controls: Sequence, options: ReportOptions | None = None) -> str:
+    if fmt not in FORMATS:
+        raise ValueError(f"--format: {fmt!r} is not a format; allowed: {', '.join(FORMATS)}.")
+    module = importlib.import_module(f"checks.report.{fmt}")
+    return module.render(run, controls, options or ReportOptions())
+
+
+# --- helpers shared by the renderers ----------------------------------------------------------------
+
+
+def status_rank(status: Status) -> int:
+    return _STATUS_RANK[status]
+
+
+def detail_order(findings: Sequence[Finding], controls: Sequence) -> list[Finding]:
+    """Worst status first, then highest severity, then catalog order, region and resource."""
+    position = {c.id: i for i, c in enumerate(controls)}
+    return sorted(
+        findings,
+        key=lambda f: (status_rank(f.status), -f.severity.rank, position.get(f.control_id, len(position)),
+                       f.control_id, f.region, f.resource),
+    )
+
+
+def status_counts(findings: Sequence[Finding]) -> dict[str, int]:
+    counts = Counter(f.status for f in findings)
+    return {s.value: counts.get(s, 0) for s in Status}
+
+
+def severity_counts(findings: Sequence[Finding]) -> dict[str, dict[str, int]]:
+    """severity -> status -> count, every key present so consumers need no defaults."""
+    return {sev.value: status_counts([f for f in findings if f.severity is sev]) for sev in Severity}
+
+
+def findings_by_account(run: AuditRun) -> dict[str, list[Finding]]:
+    """Account -> findings, in run.accounts order, plus any account that only appears in findings."""
+    grouped: dict[str, list[Finding]] = {a: [] for a in run.accounts}
+    for f in run.sorted_findings():
+        grouped.setdefault(f.account_id, []).append(f)
+    return grouped
+
+
+def worst_first(run: AuditRun) -> list[str]:
+    """Accounts ordered worst first: most critical/high FAILs, then most ERRORs, then most FAILs."""
+    grouped = findings_by_account(run)
+
+    def key(account: str) -> tuple:
+        fs = grouped[account]
+        severe = sum(1 for f in fs if f.status is Status.FAIL and f.severity.rank >= Severity.HIGH.rank)
+        errors = sum(1 for f in fs if f.status is Status.ERROR)
+        fails = sum(1 for f in fs if f.status is Status.FAIL)
+        return (-severe, -errors, -fails, account)
+
+    return sorted(grouped, key=key)
+
+
+def matrix_cell(findings: Sequence[Finding]) -> str:
+    """The worst status among one account's findings for one control; '-' when it has none."""
+    if not findings:
+        return "-"
+    return SHORT[min((f.status for f in findings), key=status_rank)]
+
+
+def blocking_summary(run: AuditRun, options: ReportOptions) -> tuple[int, int]:
+    """(number of blocking findings, how many of them are ERRORs)."""
+    blocked = blocking(run.findings, options.fail_on, errors_ok=options.errors_ok)
+    return len(blocked), sum(1 for f in blocked if f.status is Status.ERROR)
+
+
+def summary_line(run: AuditRun, options: ReportOptions) -> str:
+    counts = status_counts(run.findings)
+    parts = ", ".join(f"{counts[s.value]} {s.value}" for s in STATUS_ORDER)
+    n, errors = blocking_summary(run, options)
+    detail = f" (incl. {errors} ERROR)" if errors else ""
+    return f"Summary: {parts}; {n} failing at or above {options.fail_on.value}{detail}."
+

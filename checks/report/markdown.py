@@ -1,0 +1,80 @@
+"""Markdown for pull-request comments and ``$GITHUB_STEP_SUMMARY``.
+
+A summary table (one row per account, worst first), then per account the findings that need a look
+(FAIL, ERROR, WAIVED). PASS and NOT_APPLICABLE rows are only counted: a 200-account organization would
+otherwise blow GitHub's 65,536-character comment limit; the JSON format has every finding.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from checks.model import AuditRun, Status
+from checks.report import (
+    STATUS_ORDER,
+    ReportOptions,
+    blocking_summary,
+    detail_order,
+    findings_by_account,
+    status_counts,
+    worst_first,
+)
+
+_ICON = {Status.FAIL: "❌", Status.ERROR: "⚠️", Status.WAIVED: "🔕", Status.PASS: "✅",
+         Status.NOT_APPLICABLE: "➖"}
+_SHOWN = (Status.FAIL, Status.ERROR, Status.WAIVED)
+
+
+def cell(text: str) -> str:
+    """Make text safe inside a table cell: a '|' would start a new column, a newline ends the row."""
+    return " ".join(str(text).split()).replace("\\", "\\\\").replace("|", "\\|") or "-"
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def render(run: AuditRun, controls: Sequence, options: ReportOptions) -> str:
+    grouped = findings_by_account(run)
+    order = worst_first(run)
+    failing, errors = blocking_summary(run, options)
+    verdict = "❌ failing" if failing else "✅ passing"
+    out = [
+        "## trailguard CloudTrail audit",
+        "",
+        f"**{verdict}**: {failing} finding(s) at or above **{options.fail_on.value}**"
+        + (f" (incl. {errors} ERROR)" if errors else "")
+        + f"; {len(grouped)} account(s); generated {options.generated_at.isoformat()} by trailguard "
+        + f"{options.version}.",
+        "",
+    ]
+    headers = ["account"] + (["coverage"] if run.coverage else []) + [f"{_ICON[s]} {s.value}"
+                                                                        for s in STATUS_ORDER]
+    rows = []
+    for account in order:
+        counts = status_counts(grouped[account])
+        rows.append([account] + ([run.coverage.get(account, "unknown")] if run.coverage else [])
+                    + [str(counts[s.value]) for s in STATUS_ORDER])
+    out += [_table(headers, rows), ""]
+    for note in run.notes:
+        out.append(f"> **Note:** {cell(note)}")
+    if run.notes:
+        out.append("")
+    for account in order:
+        shown = [f for f in detail_order(grouped[account], controls) if f.status in _SHOWN]
+        hidden = len(grouped[account]) - len(shown)
+        out.append(f"### Account {account}")
+        out.append("")
+        if shown:
+            out.append(_table(
+                ["status", "severity", "control", "region", "resource", "reason"],
+                [[f"{_ICON[f.status]} {f.status.value}", f.severity.value, f"`{f.control_id}`",
+                  f.region or "-", f.resource or "-", f.reason] for f in shown],
+            ))
+        else:
+            out.append("Nothing failing, in error or waived.")
+        if hidden:
+            out += ["", f"{hidden} passing or not-applicable finding(s) not listed."]
+        out.append("")
+    return "\n".join(out)

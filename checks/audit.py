@@ -28,11 +28,11 @@ def audit_account(
     purpose: missing or rejected credentials and an unreachable endpoint must stop the run (exit 2)
     instead of turning every control into ERROR. botocore/ClientError exceptions propagate to the caller.
     """
+    if account_id is None:
+        account_id = caller_account_id(session)
     from checks.collect import collect_account
     from checks.engine import evaluate
 
-    if account_id is None:
-        account_id = caller_account_id(session)
     facts = collect_account(session, account_id=account_id, controls=controls)
     if required_tags:
         facts.required_tag_keys = tuple(required_tags)

@@ -51,11 +51,15 @@ class FilterVerdict:
     missed: tuple[str, ...] = ()
     decoys_hit: tuple[str, ...] = ()
     parse_error: str = ""
+    counted: int = 0  # required events counted
 
     @property
-    def distance(self) -> int:
-        """How far from passing; the finding reports the closest filter when none passes."""
-        return 1000 if self.parse_error else len(self.missed) + len(self.decoys_hit)
+    def distance(self) -> tuple[int, int]:
+        """How far from passing; the finding reports the closest filter when none passes. A filter that
+        counts none of the required events (another alarm's filter) is never closer than one that counts some."""
+        if self.parse_error:
+            return (2, 0)
+        return (0 if self.counted else 1, len(self.missed) + len(self.decoys_hit))
 
 
 # --- synthetic CloudTrail events ------------------------------------------------------------------
@@ -320,7 +324,7 @@ def check_filter(spec: FilterSpec, pattern: str | Node, *, variant: str | None =
     if hit:
         problems.append(f"also counts {_listed(hit)}")
     if problems:
-        return FilterVerdict(False, " and ".join(problems), missed, hit)
+        return FilterVerdict(False, " and ".join(problems), missed, hit, counted=len(required) - len(missed))
     return FilterVerdict(True, f"counts {spec.summary} ({_count(len(required), 'required event')}) "
                                f"and none of {_count(len(decoys), 'decoy')}")
 

@@ -174,6 +174,8 @@ def _chains(account: AccountFacts, spec: FilterSpec, trails: list[TrailFacts]) -
 
 def _sentence(text: str) -> str:
     text = text.rstrip(".")
+    if ":" in text.split(" ", 1)[0]:  # starts with an API name (logs:DescribeMetricFilters): keep its case
+        return text + "."
     return text[:1].upper() + text[1:] + "."
 
 

@@ -185,7 +185,7 @@ def _fatal_message(exc: Exception, args) -> str | None:
         return ("no usable AWS credentials: pass --profile, set AWS_PROFILE, or export AWS_ACCESS_KEY_ID "
                 "and AWS_SECRET_ACCESS_KEY.")
     if isinstance(exc, bx.NoRegionError):
-        return "no AWS region: pass --region or set AWS_REGION."
+        return "no AWS region: pass --region or set AWS_REGION (or AWS_DEFAULT_REGION)."
     if isinstance(exc, bx.ConnectionError):  # EndpointConnectionError, ConnectTimeoutError, ...
         where = getattr(exc, "kwargs", {}).get("endpoint_url") or os.environ.get("AWS_ENDPOINT_URL") or "AWS"
         return f"cannot reach {where}: check --endpoint-url / AWS_ENDPOINT_URL and the network."
@@ -202,8 +202,11 @@ def _run(args, controls):
     import boto3
 
     session = boto3.Session(profile_name=args.profile, region_name=args.region)
+    if not session.region_name and os.environ.get("AWS_REGION"):
+        # botocore reads only AWS_DEFAULT_REGION; the other AWS SDKs and the CLI v2 read AWS_REGION too.
+        session = boto3.Session(profile_name=args.profile, region_name=os.environ["AWS_REGION"])
     if not session.region_name:
-        raise FatalError("no AWS region: pass --region or set AWS_REGION.")
+        raise FatalError("no AWS region: pass --region or set AWS_REGION (or AWS_DEFAULT_REGION).")
     if not args.org:
         from checks.audit import audit_account
 

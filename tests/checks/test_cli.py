@@ -182,3 +182,10 @@ def test_org_flags_are_passed_to_audit_organization(stub_audit, capsys, monkeypa
     assert seen == {"role_name": "OrganizationAccountAccessRole", "external_id": "xyz", "accounts": [ACCT],
                     "exclude_accounts": ["222222222222"], "workers": 3, "progress": None}
     assert "organization-trail" in capsys.readouterr().out
+
+
+def test_aws_region_env_is_honoured_when_botocore_ignores_it(stub_audit, capsys, monkeypatch):
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    monkeypatch.setenv("AWS_REGION", "ap-south-1")
+    assert main(["audit", "--quiet"]) == 0
+    assert stub_audit["calls"][0]["region"] == "ap-south-1"

@@ -103,19 +103,23 @@ class MonitoringArgs:
             raw = cfg.get(key)
             return default if raw is None else _convert(key, raw, kind)
 
-        def get_list(key):
+        def get_list(key, allowed):
             try:
                 raw = cfg.get_object(key)
-            except Exception as exc:  # pulumi raises its own ConfigTypeError on bad JSON
-                raise _err(key, cfg.get(key), f"a JSON list ({exc})") from None
+            except Exception:  # pulumi raises its own ConfigTypeError on bad JSON
+                raise _err(key, cfg.get(key), allowed) from None
+            if raw is not None and not isinstance(raw, list):
+                raise _err(key, raw, allowed)
             return [] if raw is None else raw
 
-        disabled = get_list("disabledAlarms")
-        subs = get_list("alarmSubscriptions")
-        if not isinstance(disabled, list) or not all(isinstance(n, str) for n in disabled):
-            raise _err("disabledAlarms", disabled, "a list of filter names: " + ", ".join(FILTER_NAMES))
-        if not isinstance(subs, list) or not all(isinstance(s, dict) for s in subs):
-            raise _err("alarmSubscriptions", subs, "a list of {protocol: email|https|sqs, endpoint: ...}")
+        names_hint = "a JSON list of filter names: " + ", ".join(FILTER_NAMES)
+        subs_hint = 'a JSON list of {"protocol": "email|https|sqs", "endpoint": ...}'
+        disabled = get_list("disabledAlarms", names_hint)
+        subs = get_list("alarmSubscriptions", subs_hint)
+        if not all(isinstance(n, str) for n in disabled):
+            raise _err("disabledAlarms", disabled, names_hint)
+        if not all(isinstance(s, dict) for s in subs):
+            raise _err("alarmSubscriptions", subs, subs_hint)
         for i, s in enumerate(subs):
             extra = sorted(set(s) - {"protocol", "endpoint"})
             if extra or not {"protocol", "endpoint"} <= set(s):

@@ -1,0 +1,102 @@
+"""CloudTrail advanced event selectors built from named presets (config key ``eventSelectors``).
+
+Only advanced selectors are produced: they can exclude the trail's own buckets by ARN prefix, which basic
+selectors cannot, so S3 data events never log CloudTrail's own writes (the LZA #1192 feedback loop that
+reported ~1.5 billion PutObject events). Data selectors never carry management events (LZA #449 paid for
+management events three times).
+"""
+from __future__ import annotations
+
+from components.errors import SettingsError
+
+PRESETS = (
+    "management-all",
+    "management-write-only",
+    "exclude-kms-rds-data",
+    "s3-read",
+    "s3-write",
+    "s3-read-write",
+    "lambda-all",
+    "dynamodb-all",
+)
+MANAGEMENT_PRESETS = ("management-all", "management-write-only")
+S3_PRESETS = ("s3-read", "s3-write", "s3-read-write")
+# High-volume, low-value management sources; the CloudTrail console offers the same two exclusions.
+NOISY_MANAGEMENT_SOURCES = ["kms.amazonaws.com", "rdsdata.amazonaws.com"]
+
+
+def preset_errors(key: str, presets: list[str]) -> list[str]:
+    """Every problem with a preset list: unknown names, duplicates and contradictory combinations."""
+    errors = []
+    unknown = [p for p in presets if p not in PRESETS]
+    if unknown:
+        errors.append(f"{key}: unknown preset(s) {', '.join(map(repr, unknown))}; allowed: {', '.join(PRESETS)}.")
+    if not presets:
+        errors.append(f"{key}: [] selects no events; allowed: a list of one or more of {', '.join(PRESETS)}.")
+    duplicates = sorted({p for p in presets if presets.count(p) > 1})
+    if duplicates:
+        errors.append(f"{key}: preset(s) {', '.join(duplicates)} listed more than once; list each preset once.")
+    for group, what in ((MANAGEMENT_PRESETS, "management"), (S3_PRESETS, "S3")):
+        chosen = sorted({p for p in presets if p in group})
+        if len(chosen) > 1:
+            errors.append(f"{key}: presets {', '.join(chosen)} conflict; choose at most one {what} mode of "
+                          f"{', '.join(group)}.")
+    if "exclude-kms-rds-data" in presets and not any(p in MANAGEMENT_PRESETS for p in presets):
+        errors.append(f"{key}: exclude-kms-rds-data narrows management events, so it needs one of "
+                      f"{', '.join(MANAGEMENT_PRESETS)}.")
+    return errors
+
+
+def _field(field: str, **ops: list[str]) -> dict:
+    return {"field": field, **{op: values for op, values in ops.items() if values}}
+
+
+def build_selectors(
+    presets: list[str],
+    *,
+    partition: str,
+    excluded_buckets: list[str],
+    s3_buckets: list[str] = (),
+    lambda_function_arns: list[str] = (),
+    dynamodb_table_arns: list[str] = (),
+) -> list[dict]:
+    """Advanced selectors (snake_case dicts for ``aws.cloudtrail.Trail``) for validated presets."""
+    selectors = []
+    if any(p in MANAGEMENT_PRESETS for p in presets):
+        fields = [_field("eventCategory", equals=["Management"])]
+        if "management-write-only" in presets:
+            fields.append(_field("readOnly", equals=["false"]))
+        if "exclude-kms-rds-data" in presets:
+            fields.append(_field("eventSource", not_equals=list(NOISY_MANAGEMENT_SOURCES)))
+        selectors.append({"name": "Management events", "field_selectors": fields})
+
+    s3_mode = next((p for p in presets if p in S3_PRESETS), None)
+    if s3_mode:
+        fields = [_field("eventCategory", equals=["Data"]), _field("resources.type", equals=["AWS::S3::Object"])]
+        if s3_mode != "s3-read-write":
+            fields.append(_field("readOnly", equals=["true" if s3_mode == "s3-read" else "false"]))
+        own = set(excluded_buckets)
+        if s3_buckets:
+            # One resources.ARN field per selector: listing buckets already leaves the trail's own buckets out,
+            # so drop them from the list rather than adding a second (rejected) resources.ARN condition.
+            chosen = [b for b in s3_buckets if b not in own]
+            if not chosen:
+                raise SettingsError(
+                    f"s3DataEventBuckets: {list(s3_buckets)!r} lists only the trail's own log buckets, whose data "
+                    "events would loop back into the trail; allowed: other bucket names.")
+            fields.append(_field("resources.ARN", starts_with=[f"arn:{partition}:s3:::{b}/" for b in chosen]))
+        else:
+            fields.append(_field("resources.ARN",
+                                 not_starts_with=[f"arn:{partition}:s3:::{b}/" for b in excluded_buckets]))
+        selectors.append({"name": f"S3 data events ({s3_mode})", "field_selectors": fields})
+
+    for preset, rtype, arns, title in (
+        ("lambda-all", "AWS::Lambda::Function", lambda_function_arns, "Lambda data events"),
+        ("dynamodb-all", "AWS::DynamoDB::Table", dynamodb_table_arns, "DynamoDB data events"),
+    ):
+        if preset in presets:
+            fields = [_field("eventCategory", equals=["Data"]), _field("resources.type", equals=[rtype])]
+            if arns:
+                fields.append(_field("resources.ARN", equals=list(arns)))
+            selectors.append({"name": title, "field_selectors": fields})
+    return selectors

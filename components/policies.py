@@ -1,0 +1,250 @@
+"""Policy documents for the trail's key, buckets, CloudWatch Logs role and SNS topic, as plain dicts.
+
+Pure functions of ARN strings: components call them inside ``Output.apply`` and ``json.dumps`` the result, and
+tests read the registered JSON back. Every ARN is built from partition/region/account/name before the
+resource exists, so no policy depends on the resource it protects (no dependency cycle).
+"""
+from __future__ import annotations
+
+CLOUDTRAIL = "cloudtrail.amazonaws.com"
+CT_CONTEXT = "kms:EncryptionContext:aws:cloudtrail:arn"
+
+
+def trail_arn(partition: str, region: str, account: str, name: str) -> str:
+    return f"arn:{partition}:cloudtrail:{region}:{account}:trail/{name}"
+
+
+def log_group_arn(partition: str, region: str, account: str, name: str) -> str:
+    return f"arn:{partition}:logs:{region}:{account}:log-group:{name}"
+
+
+def bucket_arn(partition: str, name: str) -> str:
+    return f"arn:{partition}:s3:::{name}"
+
+
+def _doc(*statements: dict) -> dict:
+    return {"Version": "2012-10-17", "Statement": [s for s in statements if s]}
+
+
+def _deny_insecure_transport(partition: str, bucket: str) -> dict:
+    # Plain-HTTP requests could expose log contents and credentials-in-flight; S3 can't refuse them otherwise.
+    arn = bucket_arn(partition, bucket)
+    return {
+        "Sid": "DenyInsecureTransport",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [arn, f"{arn}/*"],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
+
+
+def key_policy(
+    *,
+    partition: str,
+    region: str,
+    dns_suffix: str,
+    key_account: str,
+    management_account: str,
+    trail: str,
+    reader_accounts: list[str],
+    log_group: str | None,
+    delivery_topic: bool,
+) -> dict:
+    """Key policy for the trail CMK (key lives in ``key_account``: management or log archive)."""
+    trail_pattern = f"arn:{partition}:cloudtrail:*:{management_account}:trail/*"
+    statements = [
+        {
+            # The key's own account root keeps full control: without it PutKeyPolicy fails with
+            # MalformedPolicyDocumentException (lockout check, trussworks #178) and the key can never be fixed.
+            "Sid": "EnableKeyAccountAdministration",
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:{partition}:iam::{key_account}:root"},
+            "Action": "kms:*",
+            "Resource": "*",
+        },
+        {
+            # Encryption context + SourceArn: only this trail (not any trail that learns the key ARN) can encrypt.
+            "Sid": "AllowCloudTrailEncryptLogs",
+            "Effect": "Allow",
+            "Principal": {"Service": CLOUDTRAIL},
+            "Action": "kms:GenerateDataKey*",
+            "Resource": "*",
+            "Condition": {
+                "StringLike": {CT_CONTEXT: trail_pattern},
+                "StringEquals": {"aws:SourceArn": trail},
+            },
+        },
+        {
+            # CreateTrail/UpdateTrail call DescribeKey; missing -> InsufficientEncryptionPolicyException.
+            "Sid": "AllowCloudTrailDescribeKey",
+            "Effect": "Allow",
+            "Principal": {"Service": CLOUDTRAIL},
+            "Action": "kms:DescribeKey",
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:SourceArn": trail}},
+        },
+        {
+            # With S3 Bucket Keys CloudTrail must Decrypt the bucket-level data key; without it delivery fails.
+            "Sid": "AllowCloudTrailDecryptForBucketKeys",
+            "Effect": "Allow",
+            "Principal": {"Service": CLOUDTRAIL},
+            "Action": "kms:Decrypt",
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:SourceArn": trail}},
+        },
+        {
+            # Readers in the listed accounts may decrypt CloudTrail log files only (context must be CloudTrail's),
+            # never other data encrypted under this key (LZA #1170: readers could not decrypt at all).
+            "Sid": "AllowLogReadersDecryptCloudTrailLogs",
+            "Effect": "Allow",
+            "Principal": {"AWS": "*"},
+            "Action": ["kms:Decrypt", "kms:ReEncryptFrom"],
+            "Resource": "*",
+            "Condition": {
+                "StringEquals": {"kms:CallerAccount": sorted(set(reader_accounts))},
+                "StringLike": {CT_CONTEXT: trail_pattern},
+            },
+        },
+    ]
+    if log_group:
+        statements.append({
+            # Without this, CreateLogGroup with a kms_key_id fails with AccessDeniedException
+            # (modernisation-platform #11133); ArnEquals keeps other log groups from using the key.
+            "Sid": "AllowCloudWatchLogsForTrailLogGroup",
+            "Effect": "Allow",
+            "Principal": {"Service": f"logs.{region}.{dns_suffix}"},
+            "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+            "Resource": "*",
+            "Condition": {"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group}},
+        })
+    if delivery_topic:
+        statements.append({
+            # Publishing to a KMS-encrypted topic needs the publisher to use the key; only this trail may.
+            "Sid": "AllowCloudTrailEncryptedTopicDelivery",
+            "Effect": "Allow",
+            "Principal": {"Service": CLOUDTRAIL},
+            "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:SourceArn": trail}},
+        })
+    statements.append({
+        # CIS alarms publish to a KMS-encrypted topic; CloudWatch silently drops the notification without this.
+        "Sid": "AllowCloudWatchAlarmsEncryptedTopics",
+        "Effect": "Allow",
+        "Principal": {"Service": "cloudwatch.amazonaws.com"},
+        "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
+        "Resource": "*",
+        "Condition": {"StringEquals": {"aws:SourceAccount": management_account}},
+    })
+    return _doc(*statements)
+
+
+def log_bucket_policy(
+    *, partition: str, bucket: str, key_prefix: str, management_account: str, org_id: str, trail: str
+) -> dict:
+    """Bucket policy of the trail's log bucket."""
+    arn = bucket_arn(partition, bucket)
+    prefix = f"{key_prefix}/" if key_prefix else ""
+    # SourceArn stops any other trail (in any account) from writing here (CDK #11602 comment); the ACL
+    # condition is what CloudTrail sends and is harmless with BucketOwnerEnforced.
+    write_condition = {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control", "aws:SourceArn": trail}}
+    statements = [
+        _deny_insecure_transport(partition, bucket),
+        {
+            "Sid": "AWSCloudTrailAclCheck",
+            "Effect": "Allow",
+            "Principal": {"Service": CLOUDTRAIL},
+            "Action": "s3:GetBucketAcl",
+            "Resource": arn,
+            "Condition": {"StringEquals": {"aws:SourceArn": trail}},
+        },
+        {
+            # CreateTrail for an organization trail also probes the management account's own path
+            # (natsukium/dotfiles #715), so this path is granted in both modes.
+            "Sid": "AWSCloudTrailAccountWrite",
+            "Effect": "Allow",
+            "Principal": {"Service": CLOUDTRAIL},
+            "Action": "s3:PutObject",
+            "Resource": f"{arn}/{prefix}AWSLogs/{management_account}/*",
+            "Condition": write_condition,
+        },
+    ]
+    if org_id:
+        statements.append({
+            # Member-account logs of an organization trail land under AWSLogs/<org id>/ (aws-cdk #22267).
+            "Sid": "AWSCloudTrailOrganizationWrite",
+            "Effect": "Allow",
+            "Principal": {"Service": CLOUDTRAIL},
+            "Action": "s3:PutObject",
+            "Resource": f"{arn}/{prefix}AWSLogs/{org_id}/*",
+            "Condition": write_condition,
+        })
+    return _doc(*statements)
+
+
+def access_log_bucket_policy(*, partition: str, bucket: str, source_bucket: str, source_account: str) -> dict:
+    """Bucket policy of the access-log bucket: S3 log delivery for the log bucket only."""
+    arn = bucket_arn(partition, bucket)
+    return _doc(
+        _deny_insecure_transport(partition, bucket),
+        {
+            # With ACLs disabled the log-delivery group grant is gone; this policy replaces it, and the source
+            # conditions stop other buckets (or accounts) from filling this one (confused deputy).
+            "Sid": "S3ServerAccessLogsDelivery",
+            "Effect": "Allow",
+            "Principal": {"Service": "logging.s3.amazonaws.com"},
+            "Action": "s3:PutObject",
+            "Resource": f"{arn}/*",
+            "Condition": {
+                "ArnEquals": {"aws:SourceArn": bucket_arn(partition, source_bucket)},
+                "StringEquals": {"aws:SourceAccount": source_account},
+            },
+        },
+    )
+
+
+def cloudwatch_role_trust(*, trail: str) -> dict:
+    # SourceArn: no other trail can assume this role to write into our log group (confused deputy).
+    return _doc({
+        "Sid": "AllowCloudTrailAssumeRole",
+        "Effect": "Allow",
+        "Principal": {"Service": CLOUDTRAIL},
+        "Action": "sts:AssumeRole",
+        "Condition": {"StringEquals": {"aws:SourceArn": trail}},
+    })
+
+
+def cloudwatch_role_policy(*, log_group: str, management_account: str, region: str, org_id: str) -> dict:
+    """Only the two stream families CloudTrail writes; awsx grants just the first, breaking org trails."""
+    resources = [f"{log_group}:log-stream:{management_account}_CloudTrail_{region}*"]
+    if org_id:
+        resources.append(f"{log_group}:log-stream:{org_id}_*")
+    return _doc({
+        "Sid": "AllowCloudTrailDeliveryToLogGroup",
+        "Effect": "Allow",
+        "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+        "Resource": resources,
+    })
+
+
+def delivery_topic_policy(*, topic: str, trail: str) -> dict:
+    return _doc(
+        {
+            # Only this trail may publish: a forged "new log file" notice could point consumers elsewhere.
+            "Sid": "AllowCloudTrailPublish",
+            "Effect": "Allow",
+            "Principal": {"Service": CLOUDTRAIL},
+            "Action": "SNS:Publish",
+            "Resource": topic,
+            "Condition": {"StringEquals": {"aws:SourceArn": trail}},
+        },
+        {
+            "Sid": "DenyInsecureTransport",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "SNS:Publish",
+            "Resource": topic,
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+        },
+    )

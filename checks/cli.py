@@ -217,13 +217,13 @@ def _run(args, controls):
         if exc.name != "checks.org":
             raise
         raise FatalError("--org: organization mode is not available in this build (checks.org is missing).")
-    progress = None if args.quiet else (lambda msg: print(f"trailguard: {msg}", file=sys.stderr, flush=True))
-    kwargs = dict(role_name=args.role_name or DEFAULT_ROLE, external_id=args.external_id,
-                  accounts=args.accounts, exclude_accounts=args.exclude_accounts,
-                  workers=args.workers or 8, progress=progress)
-    if args.required_tags:
-        kwargs["required_tags"] = tuple(args.required_tags)
-    return audit_organization(session, controls, **kwargs)
+    from checks.progress import make_progress
+
+    return audit_organization(
+        session, controls, role_name=args.role_name or DEFAULT_ROLE, external_id=args.external_id,
+        accounts=args.accounts, exclude_accounts=args.exclude_accounts, workers=args.workers or 8,
+        progress=make_progress(quiet=args.quiet), required_tags=tuple(args.required_tags or ()),
+    )
 
 
 def _cmd_audit(args) -> int:

@@ -179,8 +179,10 @@ def test_org_flags_are_passed_to_audit_organization(stub_audit, capsys, monkeypa
     code = main(["audit", "--org", "--quiet", "--accounts", ACCT, "--exclude-accounts", "222222222222",
                  "--workers", "3", "--external-id", "xyz", "--fail-on", "high"])
     assert code == 0
+    progress = seen.pop("progress")
     assert seen == {"role_name": "OrganizationAccountAccessRole", "external_id": "xyz", "accounts": [ACCT],
-                    "exclude_accounts": ["222222222222"], "workers": 3, "progress": None}
+                    "exclude_accounts": ["222222222222"], "workers": 3, "required_tags": ()}
+    assert hasattr(progress, "advance")  # a checks.progress.Progress (silent under --quiet)
     assert "organization-trail" in capsys.readouterr().out
 
 

@@ -191,3 +191,17 @@ def test_aws_region_env_is_honoured_when_botocore_ignores_it(stub_audit, capsys,
     monkeypatch.setenv("AWS_REGION", "ap-south-1")
     assert main(["audit", "--quiet"]) == 0
     assert stub_audit["calls"][0]["region"] == "ap-south-1"
+
+
+@pytest.mark.parametrize(("no_color", "coloured"), [(None, True), ("1", False)])
+def test_table_on_a_tty_is_coloured_unless_no_color(stub_audit, capsys, monkeypatch, no_color, coloured):
+    import sys
+
+    if no_color is None:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+    else:
+        monkeypatch.setenv("NO_COLOR", no_color)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    stub_audit["findings"] = [finding(*MEDIUM_FAIL)]
+    main(["audit"])
+    assert ("\033[31mFAIL" in capsys.readouterr().out) is coloured

@@ -280,20 +280,33 @@ class _Builder:
     def alarms(self) -> None:
         alarms = []
         for res in self.of(ALARM):
-            actions = _get(res, "alarmActions", [])
-            if actions is UNKNOWN:
-                actions = [UNKNOWN]
+            fields = {k: res.get(k) for k in ("metricName", "namespace", "actionsEnabled")}
+            if any(v is UNKNOWN for v in fields.values()):  # cannot tell which metric it watches: no verdict
+                self.view.account.alarms = None
+                self.view.account.errors["alarms"] = f"MetricAlarm {res.name} is not known until deploy."
+                return
             topics = [u for u in (self.ids.get("topic", {}).get(d) for d in res.deps_of("alarmActions")) if u]
-            resolved = [a if a is not UNKNOWN else (topics.pop(0) if topics else "") for a in actions]
+            actions = _get(res, "alarmActions", [])
+            resolved = [self._action(a, topics) for a in ([UNKNOWN] if actions is UNKNOWN else actions)]
             numbers = {k: _known(res.get(k)) for k in ("threshold", "period", "evaluationPeriods")}
             alarms.append(Alarm(
                 name=_known(res.get("name"), res.name), arn=self.arn(res, "cloudwatch", f"alarm:{res.name}"),
-                metric_name=_known(res.get("metricName"), ""), namespace=_known(res.get("namespace"), ""),
-                actions_enabled=_get(res, "actionsEnabled", True) is not False,
-                alarm_actions=tuple(a for a in resolved if a), statistic=_known(res.get("statistic"), ""),
-                comparison_operator=_known(res.get("comparisonOperator"), ""), threshold=numbers["threshold"],
-                period=numbers["period"], evaluation_periods=numbers["evaluationPeriods"]))
+                metric_name=fields["metricName"] or "", namespace=fields["namespace"] or "",
+                actions_enabled=fields["actionsEnabled"] is not False, alarm_actions=tuple(resolved),
+                statistic=_known(res.get("statistic"), ""), comparison_operator=_known(res.get("comparisonOperator"), ""),
+                threshold=numbers["threshold"], period=numbers["period"], evaluation_periods=numbers["evaluationPeriods"]))
         self.view.account.alarms = tuple(alarms)
+
+    def _action(self, action, topics: list[str]) -> str:
+        """A known action as is; an unknown one as the topic it depends on, else an SNS topic of unknown state."""
+        if action is not UNKNOWN:
+            return action
+        if topics:
+            return topics.pop(0)
+        arn = f"arn:{self.p.partition}:sns:{self.p.region}:{self.acct}:(known after deploy)"
+        self.view.account.topics.setdefault(arn, TopicFacts(arn=arn, owner_account_id=self.acct, errors={
+            "subscriptions": "An alarm action is not known until the stack is deployed (preview)."}))
+        return arn
 
     def account_pab(self) -> None:
         for res in self.of(ACCOUNT_PAB):

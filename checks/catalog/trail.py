@@ -138,7 +138,8 @@ _ct(
     "An attacker with s3:DeleteObject can erase the evidence; MFA Delete or Object Lock with a default "
     "retention makes that impossible without a second factor or before the retention ends.",
     "Create the log bucket with Object Lock and a default retention (COMPLIANCE mode for regulated "
-    "accounts), or enable versioning with MFA Delete; the component's trailguard:objectLockMode chooses the mode.",
+    "accounts), or enable versioning with MFA Delete; the component's trailguard:objectLockMode "
+    "chooses the mode.",
     "trailguard:disableObjectLock",
     [_cis("2.1.2", "2.0")],
 )

@@ -1,0 +1,94 @@
+"""Helpers shared by the CloudTrail trail rules: ownership, unknown facts, and "some trail does X" logic.
+
+A Verdict is what one trail contributes to an account-level question: (Status, phrase). The phrase
+completes the sentence "Trail <name> ...", e.g. "is not logging".
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Callable
+
+from checks.facts import AccountFacts, TrailFacts
+from checks.model import Result, Status
+
+Verdict = tuple[Status, str]
+MAX_DELIVERY_AGE = dt.timedelta(hours=24)  # CT-03/CT-08: older than this means delivery has stalled
+
+
+def now(account: AccountFacts) -> dt.datetime:
+    return account.collected_at or dt.datetime.now(dt.timezone.utc)
+
+
+def age(account: AccountFacts, when: dt.datetime) -> dt.timedelta:
+    if when.tzinfo is None:  # API timestamps are UTC; tolerate naive values from adapters
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return now(account) - when
+
+
+def foreign_trail(account: AccountFacts, trail: TrailFacts) -> Result | None:
+    """NOT_APPLICABLE for an organization trail seen from a member account: assessed where it is owned."""
+    owner = trail.owner_account_id
+    if owner and owner != account.account_id:
+        return Result.not_applicable(
+            f"Trail {trail.arn} is owned by account {owner}; it is assessed in that account.")
+    return None
+
+
+def is_foreign(account: AccountFacts, trail: TrailFacts) -> bool:
+    return bool(trail.owner_account_id) and trail.owner_account_id != account.account_id
+
+
+def missing(trail: TrailFacts, fact: str, api: str) -> str:
+    """The collector's error sentence for an unknown fact, or one naming the API that should have said."""
+    return trail.errors.get(fact) or f"{api} did not report {fact} for trail {trail.name}."
+
+
+def logging_verdict(trail: TrailFacts) -> Verdict | None:
+    """None when the trail is logging; otherwise why it counts for nothing."""
+    if trail.status is None or trail.status.is_logging is None:
+        return Status.ERROR, missing(trail, "status", "cloudtrail:GetTrailStatus")
+    if not trail.status.is_logging:
+        return Status.FAIL, "is not logging"
+    return None
+
+
+def multi_region_logging(trail: TrailFacts) -> Verdict | None:
+    """None when the trail is multi-region and logging (the precondition of the coverage controls)."""
+    if trail.is_multi_region is None:
+        return Status.ERROR, missing(trail, "is_multi_region", "cloudtrail:DescribeTrails")
+    if not trail.is_multi_region:
+        return Status.FAIL, "is not multi-region"
+    return logging_verdict(trail)
+
+
+def some_trail(account: AccountFacts, check: Callable[[TrailFacts], Verdict], achievement: str) -> Result:
+    """PASS when at least one trail (own, organization or shadow) passes `check`.
+
+    Otherwise fail closed: an own trail with unknown facts gives ERROR; an organization trail owned by
+    another account with unknown facts gives NOT_APPLICABLE (it is assessed in its owner account); else
+    FAIL naming the first trail's shortfall.
+    """
+    trails = sorted(account.trails or [], key=lambda t: t.arn)
+    verdicts = [(t, *check(t)) for t in trails]
+    for trail, status, phrase in verdicts:
+        if status is Status.PASS:
+            suffix = f", {phrase}" if phrase else ""
+            return Result.passed(f"Trail {trail.arn} {achievement}{suffix}.", resource=account.account_id)
+    for trail, status, phrase in verdicts:
+        if status is Status.ERROR and not is_foreign(account, trail):
+            return Result.error(sentence(phrase), resource=account.account_id)
+    for trail, status, phrase in verdicts:
+        if status is Status.ERROR:
+            return Result.not_applicable(
+                f"Account {account.account_id} relies on trail {trail.arn}, owned by account "
+                f"{trail.owner_account_id}; it is assessed in that account.", resource=account.account_id)
+    if not verdicts:
+        return Result.failed(f"Account {account.account_id} has no trail.", resource=account.account_id)
+    trail, _, phrase = verdicts[0]
+    return Result.failed(f"No trail in account {account.account_id} {achievement}: trail {trail.name} {phrase}.",
+                         resource=account.account_id)
+
+
+def sentence(text: str) -> str:
+    """One sentence ending with exactly one period (collector messages may or may not carry one)."""
+    return text.rstrip().rstrip(".") + "."

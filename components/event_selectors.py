@@ -60,7 +60,12 @@ def build_selectors(
     lambda_function_arns: list[str] = (),
     dynamodb_table_arns: list[str] = (),
 ) -> list[dict]:
-    """Advanced selectors (snake_case dicts for ``aws.cloudtrail.Trail``) for validated presets."""
+    """Advanced selectors for validated presets, as dicts of pulumi-aws v7 argument names.
+
+    v7 spells the prefix/suffix operators in the plural (``starts_withs``, ``not_starts_withs``); the engine
+    names are ``startsWiths``/``notStartsWiths``. :func:`to_args` turns the dicts into typed args, which
+    raise TypeError on a misspelt operator instead of silently dropping it.
+    """
     selectors = []
     if any(p in MANAGEMENT_PRESETS for p in presets):
         fields = [_field("eventCategory", equals=["Management"])]
@@ -84,10 +89,10 @@ def build_selectors(
                 raise SettingsError(
                     f"s3DataEventBuckets: {list(s3_buckets)!r} lists only the trail's own log buckets, whose data "
                     "events would loop back into the trail; allowed: other bucket names.")
-            fields.append(_field("resources.ARN", starts_with=[f"arn:{partition}:s3:::{b}/" for b in chosen]))
+            fields.append(_field("resources.ARN", starts_withs=[f"arn:{partition}:s3:::{b}/" for b in chosen]))
         else:
             fields.append(_field("resources.ARN",
-                                 not_starts_with=[f"arn:{partition}:s3:::{b}/" for b in excluded_buckets]))
+                                 not_starts_withs=[f"arn:{partition}:s3:::{b}/" for b in excluded_buckets]))
         selectors.append({"name": f"S3 data events ({s3_mode})", "field_selectors": fields})
 
     for preset, rtype, arns, title in (
@@ -100,3 +105,16 @@ def build_selectors(
                 fields.append(_field("resources.ARN", equals=list(arns)))
             selectors.append({"name": title, "field_selectors": fields})
     return selectors
+
+
+def to_args(selectors: list[dict]) -> list:
+    import pulumi_aws as aws
+
+    return [
+        aws.cloudtrail.TrailAdvancedEventSelectorArgs(
+            name=sel["name"],
+            field_selectors=[aws.cloudtrail.TrailAdvancedEventSelectorFieldSelectorArgs(**f)
+                             for f in sel["field_selectors"]],
+        )
+        for sel in selectors
+    ]

@@ -32,7 +32,7 @@ from components import policies
 from components.bucket import LogBucket, LogBucketArgs
 from components.cloudwatch import CloudWatchDelivery, CloudWatchDeliveryArgs
 from components.errors import SettingsError
-from components.event_selectors import build_selectors
+from components.event_selectors import build_selectors, to_args
 from components.key import TrailKey, TrailKeyArgs, alias_for
 from components.notifications import DeliveryNotifications, DeliveryNotificationsArgs
 from components.providers import archive_provider, sandbox_provider
@@ -199,7 +199,7 @@ class OrganizationTrail(pulumi.ComponentResource):
             enable_log_file_validation=not s.disable_log_file_validation,
             enable_logging=True,
             kms_key_id=None if s.disable_trail_encryption else self.key.arn,
-            advanced_event_selectors=selectors,
+            advanced_event_selectors=to_args(selectors),
             insight_selectors=[{"insight_type": t} for t in s.insights] or None,
             tags=tags,
             **cw,

@@ -108,6 +108,8 @@ def _management_account_id(session: "boto3.Session", notes: list[str]) -> str | 
         return _client(session, "organizations").describe_organization()["Organization"]["MasterAccountId"]
     except ClientError as exc:
         code = exc.response.get("Error", {}).get("Code", "error")
+        if code == "AWSOrganizationsNotInUseException":  # not in an organization: nothing to audit in --org
+            raise
         notes.append(f"organizations:DescribeOrganization failed ({code}): the management account is unknown, "
                      "so any organization trail seen counts as the organization's.")
         return None

@@ -110,8 +110,7 @@ class BarProgress(_Counting):
     _started = _draw
     _advanced = _draw
 
-    def _finished(self) -> None:
-        self._draw()
+    def _finished(self) -> None:  # the last advance drew the final state; keep it on screen
         self._stream.write("\n")
         self._stream.flush()
 

@@ -1,0 +1,90 @@
+"""Per-account sessions: the right account, refreshed AssumeRole credentials, the caller's own credentials."""
+from __future__ import annotations
+
+import datetime as dt
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from checks.org_sessions import ROLE_SESSION_NAME, SessionFactory, role_arn, scrub
+from checks.org_testing import record_assume_role, seed_organization
+
+
+class Clock:
+    """A fake clock that STS follows too: AssumeRole answers expire ``duration`` after *this* clock's now."""
+
+    def __init__(self, session, duration: int) -> None:
+        self.now = dt.datetime.now(dt.timezone.utc)
+        session.events.register("after-call.sts.AssumeRole", self._expire)
+        self.duration = duration
+
+    def _expire(self, parsed, **_):
+        parsed["Credentials"]["Expiration"] = self.now + dt.timedelta(seconds=self.duration)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+@pytest.fixture
+def org_session():
+    with mock_aws():
+        session = boto3.Session(region_name="eu-west-1")
+        management, members = seed_organization(session, 2)
+        yield session, management, members
+
+
+def test_assumed_session_is_in_the_member_account_and_region(org_session):
+    session, _, members = org_session
+    factory = SessionFactory(session, role_name="OrganizationAccountAccessRole", partition="aws")
+    member = factory.assumed_session(members[0])
+    ident = member.client("sts").get_caller_identity()
+    assert ident["Account"] == members[0]
+    assert ident["Arn"].endswith(f"/OrganizationAccountAccessRole/{ROLE_SESSION_NAME}")
+    assert member.region_name == "eu-west-1"
+
+
+def test_credentials_are_renewed_when_the_role_session_nears_expiry(org_session):
+    session, _, members = org_session
+    calls = record_assume_role(session)
+    clock = Clock(session, 3600)
+    factory = SessionFactory(session, role_name="OrganizationAccountAccessRole", partition="aws", clock=clock)
+    creds = factory.assumed_session(members[0]).get_credentials()
+    first = creds.get_frozen_credentials()
+    assert factory.assume_calls == 1
+    clock.now += dt.timedelta(minutes=40)  # 20 minutes left: still fresh enough
+    assert creds.get_frozen_credentials().access_key == first.access_key
+    clock.now += dt.timedelta(minutes=15)  # 5 minutes left: a long run must renew before it fails
+    renewed = creds.get_frozen_credentials()
+    assert factory.assume_calls == 2 and len(calls) == 2
+    assert renewed.access_key != first.access_key
+    assert calls[1]["RoleArn"] == calls[0]["RoleArn"] == f"arn:aws:iam::{members[0]}:role/OrganizationAccountAccessRole"
+
+
+def test_renewed_credentials_still_reach_the_member_account(org_session):
+    session, _, members = org_session
+    clock = Clock(session, 3600)
+    factory = SessionFactory(session, role_name="OrganizationAccountAccessRole", partition="aws", clock=clock)
+    member = factory.assumed_session(members[1])
+    clock.now += dt.timedelta(hours=2)  # long past expiry
+    assert member.client("sts").get_caller_identity()["Account"] == members[1]
+    assert factory.assume_calls == 2
+
+
+def test_caller_session_does_not_assume_a_role(org_session):
+    session, management, _ = org_session
+    calls = record_assume_role(session)
+    factory = SessionFactory(session, role_name="OrganizationAccountAccessRole", partition="aws")
+    own = factory.caller_session()
+    assert own is not session  # a Session per worker: boto3 Sessions are not thread-safe
+    assert own.client("sts").get_caller_identity()["Account"] == management
+    assert calls == []
+
+
+def test_role_arn_uses_the_partition():
+    assert role_arn("aws-us-gov", "123456789012", "Audit") == "arn:aws-us-gov:iam::123456789012:role/Audit"
+
+
+def test_scrub_hides_the_secret_and_leaves_other_text():
+    assert scrub("denied for ext-123 on role", "ext-123") == "denied for *** on role"
+    assert scrub("nothing here", None) == "nothing here"

@@ -171,3 +171,23 @@ _control(
     targets=STACK,
     tags=("cloudtrail", "organization"),
 )
+
+_control(
+    id="s3_trail_bucket_public_access_block_enabled",
+    ref="CX-10",
+    title="The trail bucket blocks public access with all four bucket-level settings",
+    severity=Severity.HIGH,
+    rationale="CT-09 asks whether the bucket is public today; the four block-public-access flags keep a "
+    "future policy or ACL mistake from making audit logs public at all.",
+    remediation="Turn on BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy and RestrictPublicBuckets "
+    "on the trail bucket (aws.s3.BucketPublicAccessBlock).",
+    remediation_setting="",
+    frameworks=(
+        FrameworkRef(CIS, "2.1.5", "1.4"),
+        FrameworkRef(CIS, "2.1.4", "3.0-5.0"),
+        FrameworkRef(SH, "S3.8"),
+        FrameworkRef(CONFIG, "s3-bucket-level-public-access-prohibited"),
+    ),
+    targets=BOTH,
+    tags=("s3", "public-access"),
+)

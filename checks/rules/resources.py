@@ -248,6 +248,23 @@ def s3_trail_bucket_policy_secure(account: AccountFacts, trail: TrailFacts) -> R
                          "aws:SourceArn.", resource=bucket.arn)
 
 
+@rule("s3_trail_bucket_public_access_block_enabled", "bucket")
+def s3_trail_bucket_public_access_block_enabled(account: AccountFacts, trail: TrailFacts) -> Result:
+    got = _bucket_fact(account, trail, "public_access_block", "s3:GetPublicAccessBlock")
+    if isinstance(got, Result):
+        return got
+    bucket, block = got
+    if block.all_on:
+        return Result.passed(f"Bucket {bucket.name} blocks public access with all four settings.",
+                             resource=bucket.arn)
+    off = [name for name, on in (("BlockPublicAcls", block.block_public_acls),
+                                 ("IgnorePublicAcls", block.ignore_public_acls),
+                                 ("BlockPublicPolicy", block.block_public_policy),
+                                 ("RestrictPublicBuckets", block.restrict_public_buckets)) if not on]
+    return Result.failed(f"Bucket {bucket.name} block public access is off for {', '.join(off)}.",
+                         resource=bucket.arn)
+
+
 # --- Organization trail -----------------------------------------------------------------------------
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from checks.facts import AccountFacts, BucketFacts, KeyFacts, LogGroupFacts, TrailFacts
+from checks.facts import AccountFacts, BucketFacts, KeyFacts, LogGroupFacts, PublicAccessBlock, TrailFacts
 from checks.model import Status
 from checks.rules import resources as r
 
@@ -232,6 +232,22 @@ def test_s3_trail_bucket_policy_secure_fail_tls_deny_only_for_one_action():
     deny = {**TLS_DENY, "Action": "s3:GetObject"}
     res = run(r.s3_trail_bucket_policy_secure, account(bucket=bucket(policy={"Statement": [deny, CT_WRITE]})))
     assert res.status is Status.FAIL
+
+
+def test_s3_trail_bucket_public_access_block_enabled_pass_all_four():
+    acct = account(bucket=bucket(public_access_block=PublicAccessBlock(True, True, True, True)))
+    assert run(r.s3_trail_bucket_public_access_block_enabled, acct).status is Status.PASS
+
+
+def test_s3_trail_bucket_public_access_block_enabled_fail_one_flag_off():
+    acct = account(bucket=bucket(public_access_block=PublicAccessBlock(True, True, True, False)))
+    res = run(r.s3_trail_bucket_public_access_block_enabled, acct)
+    assert res.status is Status.FAIL and "RestrictPublicBuckets" in res.reason and "BlockPublicAcls" not in res.reason
+
+
+def test_s3_trail_bucket_public_access_block_enabled_error_names_api():
+    res = run(r.s3_trail_bucket_public_access_block_enabled, account(bucket=bucket(public_access_block=None)))
+    assert res.status is Status.ERROR and "s3:GetPublicAccessBlock" in res.reason
 
 
 # --- CX-09 organization trail -----------------------------------------------------------------------

@@ -1,0 +1,51 @@
+"""One way to make boto3 clients and to word a failed call, shared by the core collectors.
+
+Clients come from the injected Session (so AWS_ENDPOINT_URL, profiles and assumed-role credentials work
+as boto3 resolves them) with adaptive retries: throttling is retried client-side before it can become
+an ERROR. No module-level clients: each audited account (org mode) brings its own Session.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+RETRY_CONFIG = Config(retries={"mode": "adaptive", "max_attempts": 8})
+CALL_ERRORS = (ClientError, BotoCoreError)
+
+
+class Clients:
+    """Caches one client per (service, region) for one collection run."""
+
+    def __init__(self, session: Any, region: str | None = None) -> None:
+        self.session = session
+        self.region = region or session.region_name or "us-east-1"
+        self._cache: dict[tuple[str, str], Any] = {}
+
+    def get(self, service: str, region: str | None = None):
+        key = (service, region or self.region)
+        if key not in self._cache:
+            self._cache[key] = self.session.client(service, region_name=key[1], config=RETRY_CONFIG)
+        return self._cache[key]
+
+
+def error_code(exc: Exception) -> str:
+    if isinstance(exc, ClientError):
+        return exc.response.get("Error", {}).get("Code") or "ClientError"
+    return type(exc).__name__
+
+
+def failure(api: str, subject: str, exc: Exception) -> str:
+    """The sentence stored in ``errors[...]``: names the API call, the subject and the error code."""
+    return f"{api} failed for {subject}: {error_code(exc)}."
+
+
+def arn_account(arn: str) -> str:
+    parts = (arn or "").split(":")
+    return parts[4] if len(parts) > 5 else ""
+
+
+def arn_region(arn: str) -> str:
+    parts = (arn or "").split(":")
+    return parts[3] if len(parts) > 5 else ""

@@ -1,0 +1,138 @@
+"""moto fixtures for the checks tests: an account with a hardened trail built piece by piece.
+
+``aws`` starts moto (in process) and bridges one emulator gap: moto's ListTrails answers only the trails
+visible from the calling region (its own plus multi-region ones), while AWS documents that ListTrails
+returns every trail of the account with its HomeRegion. The patch makes moto answer like AWS, so the
+product code is written against AWS's behaviour, not the emulator's.
+
+``world`` builds state: ``world.bucket(...)`` and ``world.trail(...)`` default to the secure setting of
+every control, so a FAIL scenario flips exactly one argument; ``world.run(*control_ids)`` collects with
+those controls selected and evaluates them.
+"""
+from __future__ import annotations
+
+import json
+
+import boto3
+import pytest
+from moto import mock_aws
+
+ACCOUNT = "123456789012"  # moto's default account
+REGION = "us-east-1"
+
+
+def _every_trail_of_the_account(self):
+    from moto.cloudtrail.models import cloudtrail_backends
+
+    return [t for backend in cloudtrail_backends[self.account_id].values() for t in backend.trails.values()]
+
+
+@pytest.fixture
+def aws(monkeypatch):
+    from moto.cloudtrail.models import CloudTrailBackend
+
+    monkeypatch.setattr(CloudTrailBackend, "list_trails", _every_trail_of_the_account)
+    with mock_aws():
+        yield boto3.Session(region_name=REGION)
+
+
+def bucket_policy_for_cloudtrail(name: str) -> dict:
+    return {"Version": "2012-10-17", "Statement": [
+        {"Sid": "AclCheck", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+         "Action": "s3:GetBucketAcl", "Resource": f"arn:aws:s3:::{name}"},
+        {"Sid": "Write", "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+         "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{name}/AWSLogs/*",
+         "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}}},
+    ]}
+
+
+class World:
+    def __init__(self, session: boto3.Session) -> None:
+        self.session = session
+        self.account = ACCOUNT
+
+    def client(self, service: str, region: str = REGION):
+        return self.session.client(service, region_name=region)
+
+    def account_block_public_access(self, on: bool = True) -> None:
+        self.client("s3control").put_public_access_block(AccountId=ACCOUNT, PublicAccessBlockConfiguration={
+            k: on for k in ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")})
+
+    def bucket(self, name: str, *, region: str = REGION, block_public: bool = True, object_lock: bool = True,
+               access_logs_to: str | None = "trail-access-logs", acl: str | None = None,
+               policy: dict | None = None) -> str:
+        s3 = self.client("s3", region)
+        kw = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+        s3.create_bucket(Bucket=name, ObjectLockEnabledForBucket=object_lock, **kw)
+        if block_public:
+            s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration={
+                k: True for k in ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")})
+        if object_lock:
+            s3.put_object_lock_configuration(Bucket=name, ObjectLockConfiguration={
+                "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 365}}})
+        if access_logs_to:
+            if access_logs_to not in {b["Name"] for b in s3.list_buckets()["Buckets"]}:
+                s3.create_bucket(Bucket=access_logs_to, **kw)
+                s3.put_bucket_policy(Bucket=access_logs_to, Policy=json.dumps({"Statement": [{
+                    "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"},
+                    "Action": "s3:PutObject", "Resource": f"arn:aws:s3:::{access_logs_to}/*"}]}))
+            s3.put_bucket_logging(Bucket=name, BucketLoggingStatus={
+                "LoggingEnabled": {"TargetBucket": access_logs_to, "TargetPrefix": f"{name}/"}})
+        if acl:
+            s3.put_bucket_acl(Bucket=name, ACL=acl)
+        s3.put_bucket_policy(Bucket=name, Policy=json.dumps(policy or bucket_policy_for_cloudtrail(name)))
+        return name
+
+    def trail(self, name: str = "org-trail", bucket: str = "trail-archive", *, region: str = REGION,
+              multi_region: bool = True, logging: bool = True, validation: bool = True, kms: bool = True,
+              global_events: bool = True, cloudwatch: bool = True, sns: bool = True, insights: bool = True,
+              tags: dict | None = None, classic: list | None = None, advanced: list | None = None) -> str:
+        ct = self.client("cloudtrail", region)
+        kw: dict = {"S3BucketName": bucket, "IsMultiRegionTrail": multi_region,
+                    "EnableLogFileValidation": validation, "IncludeGlobalServiceEvents": global_events,
+                    "TagsList": [{"Key": k, "Value": v} for k, v in (tags or {"owner": "secops"}).items()]}
+        if kms:
+            kw["KmsKeyId"] = self.client("kms", region).create_key(Description=name)["KeyMetadata"]["Arn"]
+        if cloudwatch:
+            logs = self.client("logs", region)
+            logs.create_log_group(logGroupName=f"{name}-logs")
+            kw["CloudWatchLogsLogGroupArn"] = f"arn:aws:logs:{region}:{ACCOUNT}:log-group:{name}-logs:*"
+            kw["CloudWatchLogsRoleArn"] = f"arn:aws:iam::{ACCOUNT}:role/{name}-cloudwatch"
+        if sns:
+            self.client("sns", region).create_topic(Name=f"{name}-delivery")
+            kw["SnsTopicName"] = f"{name}-delivery"
+        arn = ct.create_trail(Name=name, **kw)["TrailARN"]
+        if advanced is not None:
+            ct.put_event_selectors(TrailName=name, AdvancedEventSelectors=advanced)
+        elif classic is not None:
+            ct.put_event_selectors(TrailName=name, EventSelectors=classic)
+        else:
+            ct.put_event_selectors(TrailName=name, EventSelectors=[
+                {"ReadWriteType": "All", "IncludeManagementEvents": True, "DataResources": [
+                    {"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]}])
+        if insights:
+            ct.put_insight_selectors(TrailName=name, InsightSelectors=[{"InsightType": "ApiCallRateInsight"}])
+        if logging:
+            ct.start_logging(Name=name)
+        return arn
+
+    def hardened(self, **trail_kw) -> str:
+        """The secure baseline: a public-access-blocked, locked, access-logged bucket and a full trail."""
+        self.account_block_public_access()
+        self.bucket(trail_kw.get("bucket", "trail-archive"))
+        return self.trail(**trail_kw)
+
+    def run(self, *control_ids: str, session: boto3.Session | None = None, **collect_kw):
+        """collect_account + evaluate with the given controls selected; returns (facts, findings)."""
+        from checks.catalog import get
+        from checks.collect import collect_account
+        from checks.engine import evaluate
+
+        controls = [get(c) for c in control_ids]
+        facts = collect_account(session or self.session, account_id=ACCOUNT, controls=controls, **collect_kw)
+        return facts, evaluate(facts, controls)
+
+
+@pytest.fixture
+def world(aws) -> World:
+    return World(aws)

@@ -13,7 +13,8 @@ def sandbox_provider_args(endpoint: str, region: str) -> dict:
     """Provider arguments that keep every call on ``endpoint`` (a moto server) and skip real-AWS lookups."""
     return {
         "region": region,
-        "endpoints": [{service: endpoint for service in SANDBOX_SERVICES}],
+        # Typed args: provider config is sent as JSON, and only typed args get the engine's camelCase keys.
+        "endpoints": [aws.ProviderEndpointArgs(**{service: endpoint for service in SANDBOX_SERVICES})],
         "skip_credentials_validation": True,
         "skip_requesting_account_id": True,
         "skip_metadata_api_check": True,
@@ -34,7 +35,7 @@ def archive_provider(
     extra = sandbox_provider_args(sandbox_endpoint, region) if sandbox_endpoint else {"region": region}
     return aws.Provider(
         name,
-        assume_roles=[{"role_arn": role_arn, "session_name": "trailguard-provisioning"}],
+        assume_roles=[aws.ProviderAssumeRoleArgs(role_arn=role_arn, session_name="trailguard-provisioning")],
         **extra,
         opts=opts,
     )

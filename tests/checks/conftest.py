@@ -136,3 +136,86 @@ class World:
 @pytest.fixture
 def world(aws) -> World:
     return World(aws)
+
+
+# --- facts builders for the rule tests (no AWS) -----------------------------------------------------
+
+
+class FactsKit:
+    """Secure-by-default facts: each rule test changes one field and asserts the status and reason."""
+
+    ACCOUNT = ACCOUNT
+    OTHER = "999988887777"
+    BUCKET = "trail-archive"
+    ACCESS_LOGS = "trail-access-logs"
+
+    @staticmethod
+    def trail(name: str = "org-trail", *, owner: str = ACCOUNT, region: str = REGION, **over):
+        import datetime as dt
+
+        from checks.facts import ClassicSelector, DataResource, EventSelectors, TrailFacts, TrailStatus
+
+        recent = dt.datetime(2026, 1, 1, 11, 0, tzinfo=dt.timezone.utc)
+        values = dict(
+            arn=f"arn:aws:cloudtrail:{region}:{owner}:trail/{name}", name=name, home_region=region,
+            owner_account_id=owner, is_multi_region=True, is_organization=True, include_global_service_events=True,
+            log_file_validation_enabled=True, kms_key_id=f"arn:aws:kms:{region}:{owner}:key/k1",
+            s3_bucket_name=FactsKit.BUCKET, s3_key_prefix="", sns_topic_arn=f"arn:aws:sns:{region}:{owner}:t",
+            cloudwatch_logs_log_group_arn=f"arn:aws:logs:{region}:{owner}:log-group:g:*",
+            cloudwatch_logs_role_arn=f"arn:aws:iam::{owner}:role/r",
+            status=TrailStatus(is_logging=True, latest_delivery_time=recent, latest_digest_delivery_time=recent,
+                               latest_cloudwatch_logs_delivery_time=recent),
+            selectors=EventSelectors(classic=(ClassicSelector(data_resources=(
+                DataResource("AWS::S3::Object", ("arn:aws:s3",)),)),)),
+            insight_types=("ApiCallRateInsight",), tags={"owner": "secops"},
+        )
+        values.update(over)
+        return TrailFacts(**values)
+
+    @staticmethod
+    def bucket(name: str = BUCKET, **over):
+        from checks.facts import BucketFacts, PublicAccessBlock
+
+        values = dict(
+            name=name, owner_account_id=ACCOUNT, region=REGION,
+            public_access_block=PublicAccessBlock(True, True, True, True), policy_is_public=False,
+            acl_grants=(), policy={}, logging_target_bucket=FactsKit.ACCESS_LOGS, versioning_status="Enabled",
+            mfa_delete="Disabled", object_lock_enabled=True, object_lock_mode="COMPLIANCE", object_lock_days=365,
+        )
+        values.update(over)
+        return BucketFacts(**values)
+
+    @staticmethod
+    def account(*trails, buckets=None, **over):
+        import datetime as dt
+
+        from checks.facts import AccountFacts, PublicAccessBlock
+
+        buckets = [FactsKit.bucket()] if buckets is None else buckets
+        values = dict(
+            account_id=ACCOUNT, enabled_regions=(REGION, "eu-west-1"),
+            trails=list(trails) if trails else [FactsKit.trail()], buckets={b.name: b for b in buckets},
+            account_public_access_block=PublicAccessBlock(),
+            collected_at=dt.datetime(2026, 1, 1, 12, 0, tzinfo=dt.timezone.utc),
+        )
+        values.update(over)
+        return AccountFacts(**values)
+
+    @staticmethod
+    def run(control_id: str, account):
+        from checks.catalog import get
+        from checks.engine import evaluate
+
+        return evaluate(account, [get(control_id)])
+
+    @staticmethod
+    def one(control_id: str, account):
+        """The single finding of a control; fails the test when there is not exactly one."""
+        found = FactsKit.run(control_id, account)
+        assert len(found) == 1, [f.reason for f in found]
+        return found[0]
+
+
+@pytest.fixture
+def kit() -> type[FactsKit]:
+    return FactsKit

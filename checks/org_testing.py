@@ -148,13 +148,20 @@ def member_session(session: "boto3.Session", account_id: str, region: str = "us-
 
 
 def create_trail(session: "boto3.Session", name: str, bucket: str, *, multi_region: bool = True,
-                 organization: bool = False, logging: bool = True, region: str = "us-east-1") -> str:
-    """A trail and its bucket (bucket policy left out: moto doesn't check it); returns the trail ARN."""
+                 organization: bool = False, logging: bool = True, region: str = "us-east-1",
+                 management_events: bool = True) -> str:
+    """A trail and its bucket (bucket policy left out: moto doesn't check it); returns the trail ARN.
+
+    AWS gives a new trail a read+write management-event selector; moto gives none, so it is put here.
+    """
     s3 = session.client("s3", region_name=region)
     s3.create_bucket(Bucket=bucket)
     ct = session.client("cloudtrail", region_name=region)
     arn = ct.create_trail(Name=name, S3BucketName=bucket, IsMultiRegionTrail=multi_region,
                           IsOrganizationTrail=organization, EnableLogFileValidation=True)["TrailARN"]
+    if management_events:
+        ct.put_event_selectors(TrailName=name, EventSelectors=[{"ReadWriteType": "All",
+                                                                 "IncludeManagementEvents": True}])
     if logging:
         ct.start_logging(Name=name)
     return arn

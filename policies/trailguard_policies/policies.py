@@ -6,7 +6,10 @@ the same facts the audit collects and runs the same predicate through :func:`che
 
 Resource or stack policy:
 - controls judged on a trail's own props (:data:`TRAIL_RESOURCE_CONTROLS`) are resource policies on
-  ``aws:cloudtrail/trail:Trail``: they see one trail, can remediate, and need no join;
+  ``aws:cloudtrail/trail:Trail``: they see one trail, can remediate, and need no join. CT-01 is an
+  account-scope rule ("some trail records all management events") judged here on each trail alone, so
+  that multi-region can be remediated; a stack whose second trail is deliberately narrow (data events
+  only) gets a CT-01 violation on that trail (see docs/policies.md);
 - every other control (buckets, keys, log groups, metric filters, alarms, account-wide "some trail does
   X" controls) is a stack policy: only the stack view can tell which key or bucket a trail uses, and a
   key or bucket that no trail uses is outside the catalog's scope.
@@ -38,7 +41,6 @@ TRAIL_RESOURCE_CONTROLS = frozenset({
     "cloudtrail_log_file_validation_enabled",
     "cloudtrail_kms_encryption_enabled",
     "cloudtrail_cloudwatch_logs_integrated",
-    "cloudtrail_insights_enabled",
     "cloudtrail_trail_tagged",
     "cloudtrail_sns_notifications_enabled",
     "cloudtrail_organization_trail_enabled",

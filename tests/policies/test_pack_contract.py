@@ -56,6 +56,14 @@ def test_trail_controls_are_resource_policies_and_the_rest_stack_policies():
         assert isinstance(policy, expected), control_id
 
 
+def test_resource_policies_run_trail_scope_rules_except_the_documented_ct01():
+    from checks.rules import all_rules
+
+    scopes = {cid: all_rules()[cid].scope for cid in TRAIL_RESOURCE_CONTROLS}
+    assert {cid for cid, scope in scopes.items() if scope != "trail"} == {
+        "cloudtrail_multi_region_management_events_enabled"}
+
+
 def test_remediable_policies_have_a_remediation_and_say_what_it_sets():
     for control_id, (prop, _) in REMEDIATIONS.items():
         policy = policies()[control_id]

@@ -13,8 +13,7 @@ from trailguard_policies.remediation import REMEDIATIONS, remediate_props
 GOOD = hardened_trail().props
 TRAIL_CONTROLS = ["cloudtrail_multi_region_management_events_enabled", "cloudtrail_global_service_events_enabled",
                   "cloudtrail_log_file_validation_enabled", "cloudtrail_kms_encryption_enabled",
-                  "cloudtrail_cloudwatch_logs_integrated", "cloudtrail_insights_enabled",
-                  "cloudtrail_sns_notifications_enabled"]
+                  "cloudtrail_cloudwatch_logs_integrated", "cloudtrail_sns_notifications_enabled"]
 
 
 def run(control_id: str, props: dict, config: dict | None = None, type_: str = "aws:cloudtrail/trail:Trail"):

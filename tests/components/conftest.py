@@ -37,7 +37,7 @@ class Registered:
 class CapturingMocks(pulumi.runtime.Mocks):
     def __init__(self, account: str = MGMT, region: str = REGION):
         self.account, self.region = account, region
-        self.resources: dict[str, Registered] = {}
+        self.resources: dict[tuple[str, str], Registered] = {}  # (type, name): names repeat across types
         self.calls: list[tuple[str, str]] = []
 
     def _account(self, provider: str | None) -> str:
@@ -45,7 +45,7 @@ class CapturingMocks(pulumi.runtime.Mocks):
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
         inputs, acct, r = dict(args.inputs), self._account(args.provider), self.region
-        self.resources[args.name] = Registered(args.typ, args.name, inputs, provider=args.provider or "")
+        self.resources[(args.typ, args.name)] = Registered(args.typ, args.name, inputs, provider=args.provider or "")
         t = args.typ
         if t == "aws:s3/bucket:Bucket":
             return inputs["bucket"], {**inputs, "arn": f"arn:aws:s3:::{inputs['bucket']}"}
@@ -80,11 +80,11 @@ class RecordingMonitor(MockMonitor):
 
     def __init__(self, mocks: CapturingMocks):
         super().__init__(mocks)
-        self.options: dict[str, dict] = {}
+        self.options: dict[tuple[str, str], dict] = {}
 
     def RegisterResource(self, request):
         response = super().RegisterResource(request)
-        self.options[request.name] = {
+        self.options[(request.type, request.name)] = {
             "urn": response.urn, "parent": request.parent, "provider": request.provider,
             "protect": request.protect, "retain_on_delete": request.retainOnDelete,
             "dependencies": list(request.dependencies),
@@ -95,21 +95,22 @@ class RecordingMonitor(MockMonitor):
 class Plan:
     def __init__(self, mocks: CapturingMocks, monitor: RecordingMonitor, component, outputs: dict):
         self.mocks, self.component, self.outputs = mocks, component, outputs
-        for name, reg in mocks.resources.items():
-            opts = monitor.options.get(name, {})
+        for key, reg in mocks.resources.items():
+            opts = monitor.options.get(key, {})
             reg.urn, reg.parent = opts.get("urn", ""), opts.get("parent", "")
             reg.protect, reg.retain_on_delete = opts.get("protect", False), opts.get("retain_on_delete", False)
             reg.dependencies = opts.get("dependencies", [])
-        self.urns = {opts["urn"]: name for name, opts in monitor.options.items()}
+        self.urns = {opts["urn"]: key[1] for key, opts in monitor.options.items()}
 
     def get(self, name: str) -> Registered:
-        return self.mocks.resources[name]
+        (match,) = [r for (_, n), r in self.mocks.resources.items() if n == name]
+        return match
 
     def of_type(self, typ: str) -> list[Registered]:
         return [r for r in self.mocks.resources.values() if r.typ == typ]
 
     def has(self, name: str) -> bool:
-        return name in self.mocks.resources
+        return any(n == name for _, n in self.mocks.resources)
 
     def depends_on(self, name: str) -> set[str]:
         return {self.urns.get(u, u) for u in self.get(name).dependencies}

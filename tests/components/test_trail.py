@@ -131,3 +131,23 @@ def test_outputs_are_empty_strings_for_turned_off_parts(deploy):
                   "disableAccessLogging": True}).outputs
     assert [out[k] for k in ("logGroupName", "logGroupArn", "cloudWatchLogsRoleArn", "deliveryTopicArn",
                              "accessLogBucketName")] == ["", "", "", "", ""]
+
+
+def test_monitoring_hook_is_built_on_the_trail_log_group_with_the_trail_key(deploy):
+    from components.monitoring import MonitoringArgs
+
+    plan = deploy({"orgId": ORG}, monitoring=MonitoringArgs())
+    topic = plan.get("tg-monitoring-topic").inputs
+    assert topic["kmsMasterKeyId"] == KEY_ARN
+    filters = plan.of_type("aws:cloudwatch/logMetricFilter:LogMetricFilter")
+    assert filters and {f.inputs["logGroupName"] for f in filters} == {
+        "trailguard/cloudtrail/trailguard-organization-trail"}
+    assert plan.outputs["alarmTopicArn"] == f"arn:aws:sns:{REGION}:{MGMT}:tg-monitoring-topic"
+
+
+def test_monitoring_hook_is_skipped_without_cloudwatch_logs(deploy):
+    from components.monitoring import MonitoringArgs
+
+    plan = deploy({"disableCloudWatchLogs": True}, monitoring=MonitoringArgs())
+    assert plan.of_type("aws:cloudwatch/logMetricFilter:LogMetricFilter") == []
+    assert "alarmTopicArn" not in plan.outputs

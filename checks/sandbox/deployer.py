@@ -15,6 +15,7 @@ import json
 import runpy
 import sys
 import threading
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -108,8 +109,21 @@ def _make_monitor(mocks, recorder: _Recorder):
 
 
 def _run_program(mocks, recorder: _Recorder, config: Mapping[str, Any], program: Path) -> dict:
-    """Run the program in a fresh context so Pulumi's per-run globals never leak between runs."""
-    return contextvars.Context().run(_run_in_context, mocks, recorder, config, program)
+    """Run the program in a fresh context and event loop: Pulumi's per-run globals never leak between runs."""
+    import asyncio
+
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    try:
+        return contextvars.Context().run(_run_in_context, mocks, recorder, config, program)
+    finally:
+        pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+        for task in pending:
+            task.cancel()
+        if pending:
+            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        asyncio.set_event_loop(None)
+        loop.close()
 
 
 def _run_in_context(mocks, recorder, config, program: Path) -> dict:
@@ -214,16 +228,38 @@ class _PlanMocks(_BaseMocks):
 
     def create(self, typ, name, urn, inputs, provider_ref):
         account, region = self.account_for(provider_ref), inputs.get("region") or self.region
-        physical = inputs.get("name") or inputs.get("bucket") or name
-        if typ.startswith("aws:s3/bucket") and typ.split(":")[-1] in ("Bucket", "BucketV2"):
-            return physical, {"bucket": physical, "arn": f"arn:aws:s3:::{physical}"}
-        service = typ.split(":")[1].split("/")[0]
-        arn = f"arn:aws:{service}:{region}:{account}:{name}"
-        if typ == "aws:cloudwatch/logGroup:LogGroup":
-            arn = f"arn:aws:logs:{region}:{account}:log-group:{physical}"
-        if typ in ("aws:cloudtrail/trail:Trail", "aws:sns/topic:Topic"):
-            return arn, {"arn": arn, "name": physical}
-        return physical, {"arn": arn, "name": physical}
+        physical = inputs.get("bucket") if typ in _BUCKET_TYPES else inputs.get("name")
+        physical = physical or name
+        fmt = _PLAN_ARNS.get(typ)
+        if typ == "aws:kms/key:Key":
+            physical = str(uuid.uuid5(uuid.NAMESPACE_URL, urn))  # stable across plans, unique per key
+        arn = fmt.format(p="aws", r=region, a=account, n=physical) if fmt else ""
+        rid = arn if typ in _ARN_IDS else physical
+        extra = {"arn": arn} if arn else {}
+        if typ in _BUCKET_TYPES:
+            extra["bucket"] = physical
+        elif typ == "aws:kms/key:Key":
+            extra["keyId"] = physical
+        elif fmt:
+            extra["name"] = physical
+        return rid, extra
+
+
+_BUCKET_TYPES = ("aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2")
+_ARN_IDS = ("aws:cloudtrail/trail:Trail", "aws:sns/topic:Topic")
+# pulumi-aws ARN shapes, so the plan's joins (trail -> key, bucket, log group, topic) work by value.
+_PLAN_ARNS = {
+    "aws:kms/key:Key": "arn:{p}:kms:{r}:{a}:key/{n}",
+    "aws:kms/alias:Alias": "arn:{p}:kms:{r}:{a}:{n}",
+    "aws:s3/bucket:Bucket": "arn:{p}:s3:::{n}",
+    "aws:s3/bucketV2:BucketV2": "arn:{p}:s3:::{n}",
+    "aws:cloudwatch/logGroup:LogGroup": "arn:{p}:logs:{r}:{a}:log-group:{n}",
+    "aws:iam/role:Role": "arn:{p}:iam::{a}:role/{n}",
+    "aws:sns/topic:Topic": "arn:{p}:sns:{r}:{a}:{n}",
+    "aws:sqs/queue:Queue": "arn:{p}:sqs:{r}:{a}:{n}",
+    "aws:cloudtrail/trail:Trail": "arn:{p}:cloudtrail:{r}:{a}:trail/{n}",
+    "aws:cloudwatch/metricAlarm:MetricAlarm": "arn:{p}:cloudwatch:{r}:{a}:alarm:{n}",
+}
 
 
 class _MotoMocks(_BaseMocks):

@@ -1,0 +1,56 @@
+"""`python -m checks.sandbox demo|plan`: the local sandbox (see checks/sandbox/__init__.py)."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m checks.sandbox",
+        description="Provision trailguard's Pulumi program into a local AWS emulator (moto) and audit it. "
+                    "No AWS account and no Pulumi CLI needed; nothing leaves 127.0.0.1.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="{demo,plan}")
+    sub.required = True
+    demo = sub.add_parser("demo", help="plan, policy pack, deploy, seed a legacy account, audit, write reports")
+    demo.add_argument("--out", type=Path, default=Path("out"), help="report directory (default: ./out)")
+    plan = sub.add_parser("plan", help="print the resource tree and the policy pack verdicts (no AWS at all)")
+    plan.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                      help="override a stack setting, e.g. --set disableLogFileValidation=true (repeatable)")
+    return parser
+
+
+def _plan(settings: list[str]) -> int:
+    from checks.sandbox.demo import stack_config
+    from checks.sandbox.deployer import plan
+    from checks.sandbox.plan import render_tree, render_verdicts, run_policy_pack
+
+    config = stack_config()
+    # The plan never talks to an emulator: a placeholder organization stands in for the one the demo creates.
+    config.setdefault("trailguard:orgId", "o-sandbox0000")
+    for item in settings:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            print(f"--set: {item!r} is not KEY=VALUE.", file=sys.stderr)
+            return 2
+        config[key if ":" in key else f"trailguard:{key}"] = value
+    resources = plan(config)
+    print(render_tree(resources))
+    verdicts = run_policy_pack(resources)
+    print(render_verdicts(verdicts))
+    return 1 if any(v.status == "VIOLATION" for v in verdicts) else 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "plan":
+        return _plan(args.set)
+    from checks.sandbox.demo import main as demo_main
+
+    return demo_main(args.out)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -90,7 +90,8 @@ class World:
         ct = self.client("cloudtrail", region)
         kw: dict = {"S3BucketName": bucket, "IsMultiRegionTrail": multi_region,
                     "EnableLogFileValidation": validation, "IncludeGlobalServiceEvents": global_events,
-                    "TagsList": [{"Key": k, "Value": v} for k, v in (tags or {"owner": "secops"}).items()]}
+                    "TagsList": [{"Key": k, "Value": v}
+                                 for k, v in ({"owner": "secops"} if tags is None else tags).items()]}
         if kms:
             kw["KmsKeyId"] = self.client("kms", region).create_key(Description=name)["KeyMetadata"]["Arn"]
         if cloudwatch:
@@ -122,6 +123,12 @@ class World:
         self.bucket(trail_kw.get("bucket", "trail-archive"))
         return self.trail(**trail_kw)
 
+    def deny(self, service_id: str, operation: str, code: str = "AccessDenied") -> None:
+        deny(self.session, service_id, operation, code)
+
+    def answer(self, service_id: str, operation: str, parsed: dict) -> None:
+        answer_with(self.session, service_id, operation, parsed)
+
     def run(self, *control_ids: str, session: boto3.Session | None = None, **collect_kw):
         """collect_account + evaluate with the given controls selected; returns (facts, findings)."""
         from checks.catalog import get
@@ -131,6 +138,25 @@ class World:
         controls = [get(c) for c in control_ids]
         facts = collect_account(session or self.session, account_id=ACCOUNT, controls=controls, **collect_kw)
         return facts, evaluate(facts, controls)
+
+
+def answer_with(session: boto3.Session, service_id: str, operation: str, parsed: dict, status: int = 200) -> None:
+    """Answer one operation from every client the session makes later, instead of the emulator.
+
+    For what moto lacks or to inject a failure: a status >= 300 with {"Error": {...}} becomes the
+    ClientError a real service would raise (botocore raises it from the parsed answer).
+    """
+    from botocore.awsrequest import AWSResponse
+
+    def handler(**_):
+        body = dict(parsed, ResponseMetadata={"HTTPStatusCode": status})
+        return AWSResponse("https://emulated.invalid/", status, {}, None), body
+
+    session.events.register(f"before-call.{service_id}.{operation}", handler)
+
+
+def deny(session: boto3.Session, service_id: str, operation: str, code: str = "AccessDenied") -> None:
+    answer_with(session, service_id, operation, {"Error": {"Code": code, "Message": "injected"}}, 403)
 
 
 @pytest.fixture

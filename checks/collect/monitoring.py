@@ -1,29 +1,16 @@
 """Collect what CM-01..CM-16 need: metric filters of the trails' log groups, alarms, alarm topic subscribers.
 
 Read-only (logs:DescribeMetricFilters, cloudwatch:DescribeAlarms, sns:ListSubscriptionsByTopic), paginated,
-clients made per call from the injected session with adaptive retries. A failed call is recorded in the
-``errors`` of the fact it left unknown, naming the API, so the rules report ERROR, never PASS.
+clients from the shared :class:`checks.collect.clients.Clients` (injected session, adaptive retries).
+A failed call is recorded in the ``errors`` of the fact it left unknown, naming the API, so the rules
+report ERROR, never PASS.
 """
 from __future__ import annotations
 
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
-
+from checks.collect.clients import CALL_ERRORS, Clients, error_code, failure
 from checks.facts import AccountFacts, Alarm, LogGroupFacts, MetricFilter, MetricTransformation, TopicFacts
 
-_RETRIES = Config(retries={"mode": "adaptive", "max_attempts": 10})
 PENDING = "PendingConfirmation"
-
-
-def _client(session, service: str, region: str):
-    # Local helper until checks/collect exposes a shared one; same retry policy as the other collectors.
-    return session.client(service, region_name=region, config=_RETRIES)
-
-
-def _why(exc: Exception) -> str:
-    if isinstance(exc, ClientError):
-        return exc.response.get("Error", {}).get("Code", "ClientError")
-    return type(exc).__name__
 
 
 def _arn_parts(arn: str) -> list[str]:
@@ -48,9 +35,9 @@ def _own_log_groups(facts: AccountFacts) -> list[LogGroupFacts]:
     return list(groups.values())
 
 
-def _collect_filters(session, group: LogGroupFacts) -> None:
+def _collect_filters(clients: Clients, group: LogGroupFacts) -> None:
     try:
-        pages = _client(session, "logs", group.region).get_paginator("describe_metric_filters").paginate(
+        pages = clients.get("logs", group.region).get_paginator("describe_metric_filters").paginate(
             logGroupName=group.name)
         group.metric_filters = tuple(
             MetricFilter(
@@ -61,24 +48,22 @@ def _collect_filters(session, group: LogGroupFacts) -> None:
                 ) for t in f.get("metricTransformations", [])),
             )
             for page in pages for f in page.get("metricFilters", []))
-    except ClientError as exc:
-        if _why(exc) == "ResourceNotFoundException":
+    except CALL_ERRORS as exc:
+        if error_code(exc) == "ResourceNotFoundException":
             group.exists, group.metric_filters = False, ()
             return
-        group.errors["metric_filters"] = f"logs:DescribeMetricFilters failed for {group.name}: {_why(exc)}"
-    except BotoCoreError as exc:
-        group.errors["metric_filters"] = f"logs:DescribeMetricFilters failed for {group.name}: {_why(exc)}"
+        group.errors["metric_filters"] = failure("logs:DescribeMetricFilters", f"log group {group.name}", exc)
 
 
-def _collect_alarms(session, regions: list[str]) -> tuple[Alarm, ...] | str:
+def _collect_alarms(clients: Clients, regions: list[str]) -> tuple[Alarm, ...] | str:
     alarms: list[Alarm] = []
     for region in regions:
         try:
-            pages = _client(session, "cloudwatch", region).get_paginator("describe_alarms").paginate(
+            pages = clients.get("cloudwatch", region).get_paginator("describe_alarms").paginate(
                 AlarmTypes=["MetricAlarm"])
             alarms.extend(_alarm(a) for page in pages for a in page.get("MetricAlarms", []) if a.get("MetricName"))
-        except (ClientError, BotoCoreError) as exc:
-            return f"cloudwatch:DescribeAlarms failed in {region}: {_why(exc)}"
+        except CALL_ERRORS as exc:
+            return failure("cloudwatch:DescribeAlarms", f"region {region}", exc)
     return tuple(alarms)
 
 
@@ -91,16 +76,16 @@ def _alarm(a: dict) -> Alarm:
         period=a.get("Period"), evaluation_periods=a.get("EvaluationPeriods"))
 
 
-def _collect_topic(session, facts: AccountFacts, arn: str) -> None:
+def _collect_topic(clients: Clients, facts: AccountFacts, arn: str) -> None:
     parts = _arn_parts(arn)
     topic = facts.topics.get(arn)
     if topic is None:
         topic = facts.topics[arn] = TopicFacts(arn=arn, owner_account_id=parts[4] if parts else None)
     try:
-        pages = _client(session, "sns", parts[3]).get_paginator("list_subscriptions_by_topic").paginate(TopicArn=arn)
+        pages = clients.get("sns", parts[3]).get_paginator("list_subscriptions_by_topic").paginate(TopicArn=arn)
         subs = [s.get("SubscriptionArn", "") for page in pages for s in page.get("Subscriptions", [])]
-    except (ClientError, BotoCoreError) as exc:
-        topic.errors["subscriptions"] = f"sns:ListSubscriptionsByTopic failed for {arn}: {_why(exc)}"
+    except CALL_ERRORS as exc:
+        topic.errors["subscriptions"] = failure("sns:ListSubscriptionsByTopic", f"topic {arn}", exc)
         return
     # Only a subscription with a real ARN delivers; "PendingConfirmation" (and "Deleted") do not.
     topic.confirmed_subscriptions = sum(1 for s in subs if s.startswith("arn:"))
@@ -112,10 +97,11 @@ def collect_monitoring(session, facts: AccountFacts) -> None:
     groups = _own_log_groups(facts)
     if not groups:
         return
+    clients = Clients(session)
     for group in groups:
-        _collect_filters(session, group)
+        _collect_filters(clients, group)
     regions = sorted({g.region for g in groups})
-    alarms = _collect_alarms(session, regions)
+    alarms = _collect_alarms(clients, regions)
     if isinstance(alarms, str):
         facts.alarms = None
         facts.errors["alarms"] = alarms
@@ -127,4 +113,4 @@ def collect_monitoring(session, facts: AccountFacts) -> None:
     topics = sorted({arn for a in alarms if (a.namespace, a.metric_name) in metrics
                      for arn in a.alarm_actions if (_arn_parts(arn) or [""] * 3)[2] == "sns"})
     for arn in topics:
-        _collect_topic(session, facts, arn)
+        _collect_topic(clients, facts, arn)

@@ -174,7 +174,7 @@ def test_cloudwatch_vpc_changes_alarm_configured_error_describe_alarms_denied(se
     build(session)
     deny(session, "cloudwatch.DescribeAlarms")
     result = audit("cloudwatch_vpc_changes_alarm_configured", session)
-    assert result.status is Status.ERROR and "cloudwatch:DescribeAlarms failed in us-east-1" in result.reason
+    assert result.status is Status.ERROR and "cloudwatch:DescribeAlarms failed for region us-east-1" in result.reason
 
 
 def test_cloudwatch_vpc_changes_alarm_configured_error_subscriptions_denied(session):

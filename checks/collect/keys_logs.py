@@ -49,7 +49,9 @@ def collect_log_groups(clients: Clients, facts: AccountFacts) -> None:
         try:
             pages = clients.get("logs", region or None).get_paginator("describe_log_groups").paginate(
                 logGroupNamePrefix=name)
-            match = next((g for page in pages for g in page.get("logGroups", []) if g.get("logGroupName") == name), None)
+            # the prefix may match several groups (org-trail, org-trail-old): keep the exact name only
+            match = next((g for page in pages for g in page.get("logGroups", [])
+                          if g.get("logGroupName") == name), None)
         except CALL_ERRORS as exc:
             for f in ("exists", "retention_in_days", "kms_key_id"):
                 group.errors[f] = failure("logs:DescribeLogGroups", f"log group {name}", exc)

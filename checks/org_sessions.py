@@ -34,6 +34,30 @@ def scrub(text: str, secret: str | None) -> str:
     return text
 
 
+class _SerializedLoader:
+    """A botocore data loader shared by threads, one call at a time.
+
+    The loader caches what it parsed, but 16 workers starting together all miss the cache and parse the
+    same model at once: ec2's alone is ~60 MB of Python objects and a second of CPU per copy. Behind a lock
+    the first worker parses it and the others get the cached copy; cached lookups hold the lock briefly.
+    """
+
+    def __init__(self, loader) -> None:
+        self._loader = loader
+        self._lock = threading.RLock()
+
+    def __getattr__(self, name: str):
+        value = getattr(self._loader, name)
+        if not callable(value):
+            return value
+
+        def locked(*args, **kwargs):
+            with self._lock:
+                return value(*args, **kwargs)
+
+        return locked
+
+
 class SessionFactory:
     """Builds per-account boto3 Sessions from the caller's session.
 
@@ -66,7 +90,7 @@ class SessionFactory:
         self._base_credentials = base.get_credentials()
         # Sharing the loader spares every account's Session from re-reading botocore's service models
         # (several MB of JSON per service): with 200 accounts that parsing would cost more CPU than the audit.
-        self._loader = base._session.get_component("data_loader")
+        self._loader = _SerializedLoader(base._session.get_component("data_loader"))
         self._sts = base.client("sts", region_name=self.region,
                                 config=Config(retries={"mode": "standard", "max_attempts": 4}))
         self._lock = threading.Lock()

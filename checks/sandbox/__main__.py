@@ -23,13 +23,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _plan(settings: list[str]) -> int:
-    from checks.sandbox.demo import stack_config
-    from checks.sandbox.deployer import plan
+    from checks.sandbox.demo import demo_config
+    from checks.sandbox.deployer import DEFAULT_ACCOUNT, plan
     from checks.sandbox.plan import render_tree, render_verdicts, run_policy_pack
 
-    config = stack_config()
-    # The plan never talks to an emulator: a placeholder organization stands in for the one the demo creates.
-    config.setdefault("trailguard:orgId", "o-sandbox0000")
+    # The plan never talks to an emulator: placeholders stand in for the organization and the alarm
+    # queue the demo creates there, so `make plan` shows the very stack `make demo` deploys.
+    config = demo_config("o-sandbox0000", DEFAULT_ACCOUNT, f"arn:aws:sqs:us-east-1:{DEFAULT_ACCOUNT}:trailguard-alarms")
     for item in settings:
         key, sep, value = item.partition("=")
         if not sep or not key:

@@ -1,0 +1,83 @@
+"""`python -m checks.sandbox demo|plan` end to end, as `make demo` / `make plan` run them."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+# A CI budget, not a speed goal: the demo deploys ~60 resources and audits two accounts over HTTP.
+DEMO_TIMEOUT_S = 300
+
+
+def _env() -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env["NO_COLOR"] = "1"
+    return env  # no AWS_* at all: the demo must bring its own fake credentials
+
+
+@pytest.mark.e2e
+def test_demo_runs_end_to_end_and_writes_the_four_reports(tmp_path):
+    out = tmp_path / "reports"
+    proc = subprocess.run([sys.executable, "-m", "checks.sandbox", "demo", "--out", str(out)], cwd=ROOT,
+                          env=_env(), capture_output=True, text=True, timeout=DEMO_TIMEOUT_S)
+
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert sorted(p.name for p in out.iterdir()) == ["audit.json", "audit.junit.xml", "audit.sarif", "audit.txt"]
+    assert "└── trailguard  (trailguard:index:OrganizationTrail)" in proc.stdout
+    assert "with violations" in proc.stdout and " 0 with violations" in proc.stdout
+    doc = json.loads((out / "audit.json").read_text())
+    accounts = doc["summary"]["accounts"]
+    assert len(accounts) == 2
+    provisioned = accounts["123456789012"]
+    legacy = next(counts for account, counts in accounts.items() if account != "123456789012")
+    assert provisioned["FAIL"] == provisioned["ERROR"] == 0 and provisioned["PASS"] > 0
+    assert legacy["FAIL"] > 0
+    sarif = json.loads((out / "audit.sarif").read_text())
+    assert sarif["version"] == "2.1.0" and sarif["runs"][0]["results"]
+    junit = ET.parse(out / "audit.junit.xml").getroot()
+    assert junit.iter("testcase") and any(True for _ in junit.iter("failure"))
+    assert "legacy account" in proc.stdout and "management account 123456789012 (provisioned)" in proc.stdout
+
+
+def test_plan_prints_the_tree_and_a_clean_policy_verdict():
+    proc = subprocess.run([sys.executable, "-m", "checks.sandbox", "plan"], cwd=ROOT, env=_env(),
+                          capture_output=True, text=True, timeout=DEMO_TIMEOUT_S)
+
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "│   ├── trailguard-logs-bucket  (aws:s3/bucket:Bucket)" in proc.stdout
+    assert "FAIL" not in proc.stdout
+
+
+def test_plan_with_a_setting_turned_off_shows_the_violation_and_exits_1():
+    proc = subprocess.run([sys.executable, "-m", "checks.sandbox", "plan", "--set", "disableLogFileValidation=true"],
+                          cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=DEMO_TIMEOUT_S)
+
+    assert proc.returncode == 1, proc.stderr[-3000:]
+    assert "FAIL  cloudtrail-log-file-validation-enabled" in proc.stdout
+
+
+@pytest.mark.e2e
+def test_ctrl_c_stops_the_demo_and_leaves_no_process_behind(tmp_path):
+    proc = subprocess.Popen([sys.executable, "-m", "checks.sandbox", "demo", "--out", str(tmp_path)], cwd=ROOT,
+                            env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + DEMO_TIMEOUT_S
+        for line in proc.stdout:  # wait until the emulator is up and the deploy has started
+            if "3/5 Deploy" in line or time.monotonic() > deadline:
+                break
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130, stderr[-3000:]
+    assert "interrupted" in stderr

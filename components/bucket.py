@@ -39,7 +39,7 @@ class LogBucket(pulumi.ComponentResource):
         self.bucket = aws.s3.Bucket(
             f"{name}-bucket",
             bucket=args.bucket_name,
-            # Object Lock can only be switched on at creation of a bucket in older APIs; set it up front.
+            # Enabled at creation so the lock exists before CloudTrail's first write (no unlocked window).
             object_lock_enabled=bool(args.object_lock_mode),
             force_destroy=False,  # awsx defaults to force_destroy=true, which deletes evidence on destroy
             tags=args.tags,

@@ -32,8 +32,7 @@ def test_log_group_name_and_retention_follow_settings(deploy):
 
 def test_log_group_waits_for_the_key_policy(org_plan):
     # CreateLogGroup with a kmsKeyId fails with AccessDenied until the key policy grants the logs service.
-    assert "tg-key" in org_plan.depends_on("tg-cloudwatch-log-group") or \
-        "tg-key-key" in org_plan.depends_on("tg-cloudwatch-log-group")
+    assert "tg-key-key" in org_plan.depends_on("tg-cloudwatch-log-group")
 
 
 def test_role_is_assumable_only_by_cloudtrail_for_this_trail(org_plan):

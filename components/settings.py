@@ -65,7 +65,8 @@ class Settings:
         "disableGlobalServiceEvents", False, doc="Breaks cloudtrail_global_service_events_enabled (CT-04).")
     disable_trail_encryption: bool = _setting(
         "disableTrailEncryption", False,
-        doc="Breaks cloudtrail_kms_encryption_enabled (CT-07); the log bucket then defaults to SSE-S3.")
+        doc="Breaks cloudtrail_kms_encryption_enabled (CT-07) and s3_trail_bucket_sse_kms_enabled (CX): the "
+            "log bucket then defaults to SSE-S3.")
     disable_access_logging: bool = _setting(
         "disableAccessLogging", False, doc="Breaks cloudtrail_bucket_access_logging_enabled (CT-10).")
     disable_delivery_notifications: bool = _setting(
@@ -152,6 +153,11 @@ class Settings:
             e.append(v.check_choice("insights", insight, v.INSIGHT_TYPES))
         e.extend(v.check_tags("tags", self.tags))
         e.append(v.check_sandbox_endpoint("sandboxEndpoint", self.sandbox_endpoint))
+        if self.disable_global_service_events and not self.disable_multi_region:
+            # CreateTrail answers InvalidParameterCombinationException: a multi-Region trail must include
+            # global service events. Refuse here rather than half-deploy the stack.
+            e.append("disableGlobalServiceEvents: true needs disableMultiRegion: true; allowed: false on a "
+                     "multi-Region trail (CloudTrail requires global service events there).")
         return [msg for msg in e if msg]
 
     def _archive_problems(self) -> list[str | None]:

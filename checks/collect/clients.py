@@ -6,7 +6,9 @@ an ERROR. No module-level clients: each audited account (org mode) brings its ow
 """
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
@@ -26,8 +28,32 @@ class Clients:
     def get(self, service: str, region: str | None = None):
         key = (service, region or self.region)
         if key not in self._cache:
-            self._cache[key] = self.session.client(service, region_name=key[1], config=RETRY_CONFIG)
+            client = self.session.client(service, region_name=key[1], config=RETRY_CONFIG)
+            if service == "s3control" and not _is_aws_host(client.meta.endpoint_url):
+                client.meta.events.register("before-sign.s3-control", _strip_account_host_prefix)
+            self._cache[key] = client
         return self._cache[key]
+
+
+_ACCOUNT_PREFIX = re.compile(r"^\d{12}\.")
+
+
+def _is_aws_host(url: str) -> bool:
+    host = urlsplit(url or "").hostname or ""
+    return host.endswith((".amazonaws.com", ".amazonaws.com.cn", ".api.aws"))
+
+
+def _strip_account_host_prefix(request, **_kwargs) -> None:
+    """s3control's endpoint rules put the account id in front of the host (<account>.s3-control...).
+
+    Against a custom endpoint (AWS_ENDPOINT_URL: a local emulator or a proxy) that makes
+    "<account>.127.0.0.1", which never resolves, so account-level Block Public Access would be ERROR.
+    Real AWS hosts keep the prefix; only custom endpoints lose it, before signing.
+    """
+    parts = urlsplit(request.url)
+    if parts.hostname and _ACCOUNT_PREFIX.match(parts.hostname):
+        netloc = _ACCOUNT_PREFIX.sub("", parts.netloc, count=1)
+        request.url = urlunsplit(parts._replace(netloc=netloc))
 
 
 def error_code(exc: Exception) -> str:

@@ -101,6 +101,16 @@ def test_archive_account_must_differ_from_management_account():
                                "logArchiveRoleArn": GOOD_ROLE})
 
 
+def test_global_service_events_cannot_be_dropped_from_a_multi_region_trail():
+    with pytest.raises(SettingsError, match="disableGlobalServiceEvents: true needs disableMultiRegion: true"):
+        Settings.from_mapping({"disableGlobalServiceEvents": True})
+
+
+def test_global_service_events_can_be_dropped_from_a_single_region_trail():
+    settings = Settings.from_mapping({"disableGlobalServiceEvents": True, "disableMultiRegion": True})
+    assert settings.disable_global_service_events is True
+
+
 def test_object_lock_days_are_not_checked_when_object_lock_is_off():
     assert Settings.from_mapping({"disableObjectLock": True, "objectLockDays": 5000}).object_lock_enabled is False
 

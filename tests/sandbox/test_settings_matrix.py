@@ -69,8 +69,8 @@ def test_turning_off_a_setting_fails_exactly_its_controls(emulator, overrides, e
 
 
 def test_disable_global_service_events_alone_is_refused_at_create_trail(emulator):
-    """AWS (and moto) refuse a multi-region trail without global service events: the deploy must say so."""
-    from checks.sandbox.deployer import DeployError
+    """AWS refuses a multi-region trail without global service events: settings stop it before any resource."""
+    from components.errors import SettingsError
 
-    with pytest.raises(DeployError, match="Multi-Region trail must include global service events"):
+    with pytest.raises(SettingsError, match="disableGlobalServiceEvents: true needs disableMultiRegion: true"):
         deploy_demo_stack(emulator, disableGlobalServiceEvents="true")

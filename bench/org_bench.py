@@ -138,9 +138,9 @@ def child(accounts: int, regions: int, latency: float, workers: int, trace: bool
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         if trace:
             tracemalloc.start()
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         run = org.audit_organization(session, controls, workers=workers, session_factory=Factory)
-        wall = time.perf_counter() - start
+        wall, cpu = time.perf_counter() - start, time.process_time() - cpu_start
         traced_peak = tracemalloc.get_traced_memory()[1] if trace else 0
         rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     per_account = {a: n for a, n in meter.calls.items() if a != "run"}
@@ -155,7 +155,9 @@ def child(accounts: int, regions: int, latency: float, workers: int, trace: bool
         "run_calls": run_calls, "account_calls": account_calls,
         "calls_per_audited_account": round(sum(per_account[a] for a in audited) / max(1, len(audited)), 1),
         "max_calls_per_account": chain, "chain": chain,
-        "wall_s": round(wall, 2), "ideal_s": round(ideal, 2), "ratio": round(wall / ideal, 2) if ideal else None,
+        "wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
+        "cpu_ms_per_account": round(1000 * cpu / (accounts + 1)),
+        "ideal_s": round(ideal, 2), "ratio": round(wall / ideal, 2) if ideal else None,
         "maxrss_mb_before": round(rss_before / 1024, 1), "maxrss_mb_after": round(rss_after / 1024, 1),
         "tracemalloc_peak_mb": round(traced_peak / 2**20, 1),
         "coverage": {v: list(run.coverage.values()).count(v) for v in sorted(set(run.coverage.values()))},
@@ -183,15 +185,16 @@ def main() -> None:
         return
     matrix = [(args.accounts, args.regions, args.workers)] if args.accounts else MATRIX
     print(f"# org_bench  nproc={os.cpu_count()}  python={sys.version.split()[0]}  latency={args.latency}s")
-    print("| accounts | regions | workers | calls/acct | chain | run calls | wall s | ideal s | wall/ideal "
-          "| moto-only s (0 ms) | maxrss MB | audit tracemalloc peak MB | coverage |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| accounts | regions | workers | calls/acct | chain | run calls | wall s | CPU s | ideal s | wall/ideal "
+          "| 0 ms: wall s (CPU ms/acct) | maxrss MB | audit tracemalloc peak MB | coverage |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for accounts, regions, workers in matrix:
         r = _spawn(accounts, regions, args.latency, workers)
         zero = _spawn(accounts, regions, 0.0, workers)
         mem = _spawn(accounts, regions, 0.0, workers, trace=True)
         print(f"| {r['accounts']} | {regions} | {workers} | {r['calls_per_audited_account']} | {r['chain']} "
-              f"| {r['run_calls']} | {r['wall_s']} | {r['ideal_s']} | {r['ratio']} | {zero['wall_s']} "
+              f"| {r['run_calls']} | {r['wall_s']} | {r['cpu_s']} | {r['ideal_s']} | {r['ratio']} "
+              f"| {zero['wall_s']} ({zero['cpu_ms_per_account']}) "
               f"| {r['maxrss_mb_after']} | {mem['tracemalloc_peak_mb']} | {r['coverage']} |", flush=True)
 
 

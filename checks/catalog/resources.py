@@ -54,7 +54,9 @@ _control(
     remediation="Remove bypass_policy_lockout_safety_check (or set it to false) on the aws.kms.Key and "
     "give the key policy an explicit administrator principal.",
     remediation_setting="",
-    frameworks=(),  # no CIS item, Security Hub control or Config rule covers this create-time flag
+    # No CIS item, Security Hub control or Config rule covers this create-time flag; Pulumi's own
+    # compliance policies do (critical there too).
+    frameworks=(FrameworkRef("Pulumi compliance-policies", "aws-kms-key-disallow-bypass-policy-lockout-safety-check"),),
     targets=STACK,
     tags=("kms",),
 )
@@ -167,7 +169,12 @@ _control(
     remediation="Deploy the trail from the management account (or the CloudTrail delegated administrator) "
     "with is_organization_trail=True.",
     remediation_setting="trailguard:orgId",
-    frameworks=(),  # CIS and Security Hub accept any multi-region trail; org coverage is our own bar
+    # CIS and Security Hub accept any multi-region trail; the organization trail is the baseline of
+    # AWS Control Tower (landing zone 3.0+) and the AWS Security Reference Architecture.
+    frameworks=(
+        FrameworkRef("AWS Control Tower", "organization trail (landing zone 3.0+)"),
+        FrameworkRef("AWS Security Reference Architecture", "cloudtrail_org"),
+    ),
     targets=STACK,
     tags=("cloudtrail", "organization"),
 )

@@ -39,11 +39,6 @@ def test_catalog_trail_family_is_ct01_to_ct17_without_ct06():
     assert refs == [f"CT-{n:02d}" for n in range(1, 18) if n != 6]  # CT-06 reserved for digest verification
 
 
-# Controls registered without any framework reference when this test was written (resources family,
-# reported to its owner). Non-strict xfail: adding a reference makes them pass without editing this file.
-FRAMEWORK_GAPS = {"kms_trail_key_lockout_safety_check_enabled", "cloudtrail_organization_trail_enabled"}
-
-
 @pytest.mark.parametrize("control", CONTROLS, ids=lambda c: c.id)
 def test_catalog_control_has_rule_remediation_and_targets(control):
     assert control.id in all_rules(), f"{control.id} has no @rule predicate"
@@ -51,9 +46,7 @@ def test_catalog_control_has_rule_remediation_and_targets(control):
     assert control.targets and set(control.targets) <= TARGETS
 
 
-@pytest.mark.parametrize("control", [
-    pytest.param(c, marks=pytest.mark.xfail(reason="no framework reference yet", strict=False))
-    if c.id in FRAMEWORK_GAPS else c for c in CONTROLS], ids=lambda c: c.id)
+@pytest.mark.parametrize("control", CONTROLS, ids=lambda c: c.id)
 def test_catalog_control_has_framework_references(control):
     assert control.frameworks, f"{control.id} maps to no framework"
 

@@ -75,6 +75,11 @@ def _placement(account: AccountFacts, trail: TrailFacts) -> tuple[str, str]:
     if arn is None:
         return "unknown", trail.errors.get("cloudwatch_logs_log_group_arn") or (
             f"cloudtrail:DescribeTrails did not report the log group of trail {trail.name}")
+    if arn == "" and trail.owner_account_id and trail.owner_account_id != account.account_id:
+        # An organization trail seen from a member: its delivery is the owner's setting, assessed once
+        # there, not repeated as a FAIL in every member.
+        return "foreign", (f"trail {trail.name} is owned by account {trail.owner_account_id}, where its "
+                           "CloudWatch Logs delivery is assessed")
     if arn == "":
         return "none", f"trail {trail.name} does not deliver to CloudWatch Logs"
     arn = arn.removesuffix(":*")

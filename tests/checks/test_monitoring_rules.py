@@ -139,3 +139,15 @@ def test_cloudwatch_organizations_changes_alarm_configured_fail_filter_on_other_
                          (MetricTransformation("OrganizationsChanges", NS),)),))
     result = _judge(facts, "cloudwatch_organizations_changes_alarm_configured")
     assert result.status is Status.FAIL and "Log group trail-logs has no metric filters" in result.reason
+
+
+def test_cloudwatch_root_usage_alarm_configured_na_org_trail_without_log_group_seen_from_member():
+    org_trail = _trail(owner_account_id="999999999999", is_organization=True, cloudwatch_logs_log_group_arn="",
+                       arn="arn:aws:cloudtrail:us-east-1:999999999999:trail/org")
+    result = _judge(_facts(trails=[org_trail]))
+    assert result.status is Status.NOT_APPLICABLE and "owned by account 999999999999" in result.reason
+
+
+def test_cloudwatch_root_usage_alarm_configured_fail_own_trail_without_log_group():
+    result = _judge(_facts(trails=[_trail(cloudwatch_logs_log_group_arn="")]))
+    assert result.status is Status.FAIL and "does not deliver to CloudWatch Logs" in result.reason

@@ -24,7 +24,6 @@ def test_hardened_trail_flag_is_on(org_plan, prop):
 
 @pytest.mark.parametrize("setting,prop", [
     ("disableMultiRegion", "isMultiRegionTrail"),
-    ("disableGlobalServiceEvents", "includeGlobalServiceEvents"),
     ("disableLogFileValidation", "enableLogFileValidation"),
 ])
 def test_opt_out_turns_exactly_its_flag_off(deploy, setting, prop):
@@ -32,6 +31,13 @@ def test_opt_out_turns_exactly_its_flag_off(deploy, setting, prop):
     assert inputs[prop] is False
     others = {"isMultiRegionTrail", "includeGlobalServiceEvents", "enableLogFileValidation"} - {prop}
     assert all(inputs[o] is True for o in others)
+
+
+def test_global_service_events_opt_out_on_a_single_region_trail(deploy):
+    # Alone it is refused by the settings (CreateTrail rejects a multi-Region trail without them).
+    inputs = deploy({"disableMultiRegion": True, "disableGlobalServiceEvents": True}).get("tg-trail").inputs
+    assert (inputs["isMultiRegionTrail"], inputs["includeGlobalServiceEvents"]) == (False, False)
+    assert inputs["enableLogFileValidation"] is True
 
 
 def test_trail_writes_to_the_log_bucket_with_the_key(org_plan):

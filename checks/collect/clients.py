@@ -66,12 +66,3 @@ def failure(api: str, subject: str, exc: Exception) -> str:
     """The sentence stored in ``errors[...]``: names the API call, the subject and the error code."""
     return f"{api} failed for {subject}: {error_code(exc)}."
 
-
-def arn_account(arn: str) -> str:
-    parts = (arn or "").split(":")
-    return parts[4] if len(parts) > 5 else ""
-
-
-def arn_region(arn: str) -> str:
-    parts = (arn or "").split(":")
-    return parts[3] if len(parts) > 5 else ""

@@ -2,7 +2,8 @@
 read (another account's key or log group is recorded with its owner, so its controls are N/A)."""
 from __future__ import annotations
 
-from checks.collect.clients import CALL_ERRORS, Clients, arn_account, arn_region, failure
+from checks.arns import arn_account, arn_region
+from checks.collect.clients import CALL_ERRORS, Clients, failure
 from checks.facts import AccountFacts, KeyFacts, LogGroupFacts
 
 

@@ -7,15 +7,11 @@ report ERROR, never PASS.
 """
 from __future__ import annotations
 
+from checks.arns import arn_account, arn_region, arn_service
 from checks.collect.clients import CALL_ERRORS, Clients, error_code, failure
 from checks.facts import AccountFacts, Alarm, LogGroupFacts, MetricFilter, MetricTransformation, TopicFacts
 
 PENDING = "PendingConfirmation"
-
-
-def _arn_parts(arn: str) -> list[str]:
-    parts = arn.split(":")
-    return parts if len(parts) > 5 else []
 
 
 def _own_log_groups(facts: AccountFacts) -> list[LogGroupFacts]:
@@ -23,13 +19,12 @@ def _own_log_groups(facts: AccountFacts) -> list[LogGroupFacts]:
     groups: dict[str, LogGroupFacts] = {}
     for trail in facts.trails or []:
         arn = (trail.cloudwatch_logs_log_group_arn or "").removesuffix(":*")
-        parts = _arn_parts(arn)
-        if not parts or parts[4] != facts.account_id or arn in groups:
+        if arn_account(arn) != facts.account_id or arn in groups:
             continue
         name = arn.split(":log-group:", 1)[1]
         group = facts.log_groups.get(arn)
         if group is None:  # the core collector normally made it; keep ours minimal (unknowns stay None)
-            group = facts.log_groups[arn] = LogGroupFacts(arn=arn, name=name, region=parts[3],
+            group = facts.log_groups[arn] = LogGroupFacts(arn=arn, name=name, region=arn_region(arn),
                                                           owner_account_id=facts.account_id)
         groups[arn] = group
     return list(groups.values())
@@ -77,12 +72,11 @@ def _alarm(a: dict) -> Alarm:
 
 
 def _collect_topic(clients: Clients, facts: AccountFacts, arn: str) -> None:
-    parts = _arn_parts(arn)
     topic = facts.topics.get(arn)
     if topic is None:
-        topic = facts.topics[arn] = TopicFacts(arn=arn, owner_account_id=parts[4] if parts else None)
+        topic = facts.topics[arn] = TopicFacts(arn=arn, owner_account_id=arn_account(arn) or None)
     try:
-        pages = clients.get("sns", parts[3]).get_paginator("list_subscriptions_by_topic").paginate(TopicArn=arn)
+        pages = clients.get("sns", arn_region(arn)).get_paginator("list_subscriptions_by_topic").paginate(TopicArn=arn)
         subs = [s.get("SubscriptionArn", "") for page in pages for s in page.get("Subscriptions", [])]
     except CALL_ERRORS as exc:
         topic.errors["subscriptions"] = failure("sns:ListSubscriptionsByTopic", f"topic {arn}", exc)
@@ -111,6 +105,6 @@ def collect_monitoring(session, facts: AccountFacts) -> None:
     metrics = {(t.metric_namespace, t.metric_name) for g in groups for f in g.metric_filters or ()
                for t in f.transformations}
     topics = sorted({arn for a in alarms if (a.namespace, a.metric_name) in metrics
-                     for arn in a.alarm_actions if (_arn_parts(arn) or [""] * 3)[2] == "sns"})
+                     for arn in a.alarm_actions if arn_service(arn) == "sns"})
     for arn in topics:
         _collect_topic(clients, facts, arn)

@@ -8,7 +8,8 @@ trail by ARN, which is what AWS requires for an organization trail seen from a m
 """
 from __future__ import annotations
 
-from checks.collect.clients import CALL_ERRORS, Clients, arn_account, error_code, failure
+from checks.arns import arn_account
+from checks.collect.clients import CALL_ERRORS, Clients, error_code, failure
 from checks.facts import (
     AccountFacts, AdvancedSelector, ClassicSelector, DataResource, EventSelectors, FieldSelector, TrailFacts,
     TrailStatus,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from checks.arns import arn_part
 from checks.cis import FILTER_SPECS, FilterSpec, check_filter
 from checks.facts import AccountFacts, Alarm, LogGroupFacts, MetricFilter, MetricTransformation, TrailFacts
 from checks.model import Result, Status
@@ -35,11 +36,6 @@ def _fail(stage: int, reason: str) -> _Outcome:
 
 def _error(reason: str) -> _Outcome:
     return _Outcome(Status.ERROR, -1, reason)
-
-
-def _arn_part(arn: str, index: int) -> str:
-    parts = arn.split(":")
-    return parts[index] if len(parts) > 5 else ""
 
 
 # --- which trails and log groups --------------------------------------------------------------------
@@ -83,7 +79,7 @@ def _placement(account: AccountFacts, trail: TrailFacts) -> tuple[str, str]:
     if arn == "":
         return "none", f"trail {trail.name} does not deliver to CloudWatch Logs"
     arn = arn.removesuffix(":*")
-    owner, region = _arn_part(arn, 4), _arn_part(arn, 3)
+    owner, region = arn_part(arn, 4), arn_part(arn, 3)
     if owner and owner != account.account_id:
         return "foreign", f"trail {trail.name} delivers to log group {arn} in account {owner}"
     if account.enabled_regions is not None and region not in account.enabled_regions:
@@ -115,13 +111,13 @@ def _judge_alarms(account: AccountFacts, spec: FilterSpec, flt: MetricFilter, t:
         return [_error(account.errors.get("alarms") or "cloudwatch:DescribeAlarms did not report the alarms")]
     metric = f"{t.metric_namespace}/{t.metric_name}"
     alarms = [a for a in account.alarms if a.metric_name == t.metric_name and a.namespace == t.metric_namespace
-              and _arn_part(a.arn, 3) in ("", region)]
+              and arn_part(a.arn, 3) in ("", region)]
     if not alarms:
         return [_fail(1, f"metric filter '{flt.name}' counts {spec.summary}, but no alarm in {region} "
                          f"watches its metric {metric}")]
     outcomes = []
     for alarm in alarms:
-        topics = [arn for arn in alarm.alarm_actions if _arn_part(arn, 2) == "sns"]
+        topics = [arn for arn in alarm.alarm_actions if arn_part(arn, 2) == "sns"]
         if not alarm.actions_enabled:
             outcomes.append(_fail(2, f"alarm {alarm.name} on {metric} has its actions disabled"))
         elif not topics:
@@ -158,7 +154,7 @@ def _chains(account: AccountFacts, spec: FilterSpec, trails: list[TrailFacts]) -
         kind, detail = _placement(account, trail)
         if kind == "group":
             group = account.log_groups.get(detail)
-            resource, region = detail, _arn_part(detail, 3)
+            resource, region = detail, arn_part(detail, 3)
             outcomes.extend(_judge_group(account, spec, group) if group else [_error(
                 f"logs:DescribeMetricFilters was not run for log group {detail} of trail {trail.name}")])
         elif kind == "unknown":

@@ -7,17 +7,13 @@ NOT_APPLICABLE, because only their owner can change them.
 """
 from __future__ import annotations
 
+from checks.arns import arn_account
 from checks.facts import AccountFacts, BucketFacts, KeyFacts, LogGroupFacts, TrailFacts
 from checks.model import Result
 from checks.rules import rule
 
 SSE_KMS = ("aws:kms", "aws:kms:dsse")
 _SOURCE_ARN_OPERATORS = ("StringEquals", "StringLike", "ArnEquals", "ArnLike")
-
-
-def _arn_account(arn: str) -> str:
-    parts = arn.split(":")
-    return parts[4] if len(parts) > 5 else ""
 
 
 def _foreign(account: AccountFacts, owner: str | None, what: str) -> Result | None:
@@ -45,7 +41,7 @@ def _trail_key(account: AccountFacts, trail: TrailFacts) -> KeyFacts | Result:
         suffix = trail.kms_key_id.rsplit("/", 1)[-1]
         key = next((k for k in account.keys.values() if k.arn.endswith("/" + suffix)), None)
     if key is None:
-        return _foreign(account, _arn_account(trail.kms_key_id), f"KMS key {trail.kms_key_id}") or Result.error(
+        return _foreign(account, arn_account(trail.kms_key_id), f"KMS key {trail.kms_key_id}") or Result.error(
             f"kms:DescribeKey did not report key {trail.kms_key_id} used by trail {trail.name}.")
     return _foreign(account, key.owner_account_id, f"KMS key {key.arn}") or key
 
@@ -95,7 +91,7 @@ def _trail_log_group(account: AccountFacts, trail: TrailFacts) -> LogGroupFacts 
     arn = arn.removesuffix(":*")
     group = account.log_groups.get(arn)
     if group is None:
-        return _foreign(account, _arn_account(arn), f"Log group {arn}") or Result.error(
+        return _foreign(account, arn_account(arn), f"Log group {arn}") or Result.error(
             f"logs:DescribeLogGroups did not report log group {arn} of trail {trail.name}.")
     return _foreign(account, group.owner_account_id, f"Log group {arn}") or group
 

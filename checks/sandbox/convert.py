@@ -76,7 +76,3 @@ def physical_name(logical: str, inputs: dict, *, key: str = "name", lower: bool 
         name = re.sub(r"[^a-z0-9.-]", "-", name.lower())
     return name[:max_len]
 
-
-def account_of_arn(arn: str) -> str:
-    parts = arn.split(":")
-    return parts[4] if len(parts) > 5 else ""

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from checks.sandbox.convert import account_of_arn, numbers
+from checks.arns import arn_account
+from checks.sandbox.convert import numbers
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PROGRAM = PROJECT_ROOT / "__main__.py"
@@ -321,7 +322,7 @@ class _MotoMocks(_BaseMocks):
         role_arn = _assumed_role_arn(inputs)
         creds = self.default
         if role_arn:
-            account = account_of_arn(role_arn)
+            account = arn_account(role_arn)
             creds = self.credentials.get(account)
             if creds is None:  # moto maps assumed-role credentials to the role's account
                 got = self.client("sts", self.default, region).assume_role(

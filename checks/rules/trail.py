@@ -107,14 +107,20 @@ def global_events_verdict(trail: TrailFacts) -> Verdict:
 
 @rule("cloudtrail_global_service_events_enabled", "trail")
 def global_service_events_enabled(account: AccountFacts, trail: TrailFacts) -> Result:
+    return _judge_own_trail(account, trail, lambda: global_events_verdict(trail),
+                            f"Trail {trail.name} records global service events.")
+
+
+def _judge_own_trail(account: AccountFacts, trail: TrailFacts, verdict, passed: str) -> Result:
+    """A trail-scope verdict as a Result; an org trail seen from a member is its owner's to assess."""
     if na := foreign_trail(account, trail):
         return na
-    status, phrase = global_events_verdict(trail)
+    status, phrase = verdict()
     if status is Status.ERROR:
         return Result.error(sentence(phrase))
     if status is Status.FAIL:
         return Result.failed(f"Trail {trail.name} {phrase}.")
-    return Result.passed(f"Trail {trail.name} records global service events.")
+    return Result.passed(passed)
 
 
 @rule("cloudtrail_log_file_validation_enabled", "trail")
@@ -137,14 +143,8 @@ def kms_verdict(account: AccountFacts, trail: TrailFacts) -> Verdict:
 
 @rule("cloudtrail_kms_encryption_enabled", "trail")
 def kms_encryption_enabled(account: AccountFacts, trail: TrailFacts) -> Result:
-    if na := foreign_trail(account, trail):
-        return na
-    status, phrase = kms_verdict(account, trail)
-    if status is Status.ERROR:
-        return Result.error(sentence(phrase))
-    if status is Status.FAIL:
-        return Result.failed(f"Trail {trail.name} {phrase}.")
-    return Result.passed(f"Trail {trail.name} encrypts its logs with KMS key {trail.kms_key_id}.")
+    return _judge_own_trail(account, trail, lambda: kms_verdict(account, trail),
+                            f"Trail {trail.name} encrypts its logs with KMS key {trail.kms_key_id}.")
 
 
 @rule("cloudtrail_cloudwatch_logs_integrated", "trail")

@@ -2,8 +2,9 @@
 
 Flow: sts:GetCallerIdentity (who and which partition) -> organizations:DescribeOrganization (management
 account id) -> organizations:ListAccounts (paginated) -> filters -> a thread pool of ``workers`` that,
-per account, builds a Session (the caller's own account: the caller's credentials; others: AssumeRole
-into ``role_name``), collects facts and evaluates the controls -> coverage attribution -> one AuditRun.
+per account, picks its credentials (the caller's own account: the caller's; others: AssumeRole into
+``role_name``), collects facts through the run's shared clients signing as that account (see
+checks/org_sessions.py) and evaluates the controls -> coverage attribution -> one AuditRun.
 
 Design decisions (docs/org.md explains them for users):
 
@@ -174,12 +175,13 @@ def _audit_account(factory: SessionFactory, account_id: str, *, own: bool, contr
                    tag_keys: tuple[str, ...], external_id: str | None) -> _Outcome:
     arn = factory.role_arn(account_id)
     try:
-        session = factory.caller_session() if own else factory.assumed_session(account_id)
+        session = factory.caller_session(account_id) if own else factory.assumed_session(account_id)
     except Exception as exc:  # ClientError (AccessDenied), connection errors: this account only
         reason = scrub(f"Could not assume role {arn}: {_error_text(exc)}.", external_id)
         return _Outcome(account_id, error_findings(account_id, controls, reason, arn, "assume_role"), None, reason)
     try:
-        facts = _collect(session, account_id, controls)
+        with session.active():  # the shared clients sign as this account in this thread
+            facts = _collect(session, account_id, controls)
         if tag_keys:
             facts.required_tag_keys = tag_keys
         return _Outcome(account_id, _evaluate(facts, controls), facts.trails)
@@ -216,7 +218,8 @@ def audit_organization(
     org_accounts = list_organization_accounts(session)
     chosen, unknown, select_notes = select_accounts(org_accounts, accounts, exclude_accounts)
     notes.extend(select_notes)
-    factory = session_factory(session, role_name=role_name, partition=partition, external_id=external_id)
+    factory = session_factory(session, role_name=role_name, partition=partition, external_id=external_id,
+                              max_connections=workers)
     tag_keys = tuple(required_tag_keys or required_tags or ())
 
     outcomes = [

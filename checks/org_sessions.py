@@ -1,20 +1,31 @@
-"""Sessions for an organization audit: one boto3 Session per account, safe to hand to a worker thread.
+"""Sessions for an organization audit: one set of clients for the whole run, signing per account.
 
-boto3 Sessions are not thread-safe (clients are), so every audited account gets its own Session, built
-here in the worker that uses it. Member accounts get assumed-role credentials wrapped in botocore's
-RefreshableCredentials, so a run that outlives the role session (one hour by default, the maximum for
-role chaining) renews them instead of failing half-way with ExpiredToken. The caller's own account is
-audited with the caller's credentials, never through AssumeRole (the management account usually has
-no OrganizationAccountAccessRole, and assuming into yourself would need a trust policy nobody writes).
+Building botocore clients is the expensive part of auditing an account (~5-20 ms of CPU per client and
+service, ~10 ms per Session, 6-9 clients an account: more CPU than the account's API calls), and CPython
+threads share one core for it. So an organization run builds each client once per (service, region) and
+every account uses it (botocore clients are thread-safe); what differs per account is only who signs.
+
+A client signs with ``_RoutedCredentials``: the credentials of the account that the calling worker thread
+has made active (``with account_session.active(): ...``). botocore signs in the thread that makes the call,
+so each request is signed for the account its worker is auditing. A call from a thread with no active
+account raises instead of signing with anybody's credentials: a mix-up fails closed (ERROR), it can't
+audit the wrong account.
+
+Member accounts get assumed-role credentials wrapped in botocore's RefreshableCredentials, so a run that
+outlives the role session (one hour by default, the maximum for role chaining) renews them instead of
+failing half-way with ExpiredToken. The caller's own account is audited with the caller's credentials,
+never through AssumeRole (the management account usually has no OrganizationAccountAccessRole, and
+assuming into yourself would need a trust policy nobody writes).
 
 Nothing here prints or stores secrets: credentials live only inside botocore's credential objects, and
 the external id appears only in the AssumeRole request. ``scrub`` removes it from error text.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; the CLI imports this module lazily anyway
     import boto3
@@ -34,12 +45,49 @@ def scrub(text: str, secret: str | None) -> str:
     return text
 
 
+class NoActiveAccount(RuntimeError):
+    """A shared client was used from a thread that has no active account (a bug, never a guess)."""
+
+
+class _RoutedCredentials:
+    """Credentials for botocore's request signer that answer with the calling thread's active account.
+
+    The signer only calls ``get_frozen_credentials`` (per request) and the endpoint resolver
+    ``get_deferred_property('account_id')`` (per request); both resolve in the calling thread.
+    """
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    @contextlib.contextmanager
+    def bound(self, account_id: str, credentials: Any) -> Iterator[None]:
+        previous = getattr(self._local, "active", None)
+        self._local.active = (account_id, credentials)
+        try:
+            yield
+        finally:
+            self._local.active = previous
+
+    def current(self) -> Any:
+        active = getattr(self._local, "active", None)
+        if active is None:
+            raise NoActiveAccount(f"no account is active in thread {threading.current_thread().name}; use "
+                                  "`with account_session.active():` around calls of an organization audit")
+        return active[1]
+
+    def get_frozen_credentials(self):
+        return self.current().get_frozen_credentials()
+
+    def get_deferred_property(self, name: str) -> Callable[[], Any]:
+        return lambda: getattr(self.current(), name, None)
+
+
 class _SerializedLoader:
     """A botocore data loader shared by threads, one call at a time.
 
-    The loader caches what it parsed, but 16 workers starting together all miss the cache and parse the
-    same model at once: ec2's alone is ~60 MB of Python objects and a second of CPU per copy. Behind a lock
-    the first worker parses it and the others get the cached copy; cached lookups hold the lock briefly.
+    The loader caches what it parsed, but threads that miss the cache together all parse the same model at
+    once: ec2's alone is ~60 MB of Python objects and a second of CPU per copy. Behind a lock the first
+    thread parses it and the others get the cached copy; cached lookups hold the lock briefly.
     """
 
     def __init__(self, loader) -> None:
@@ -58,12 +106,42 @@ class _SerializedLoader:
         return locked
 
 
+class AccountSession:
+    """One account's view of the run's shared clients: what the collectors use of a boto3 Session.
+
+    ``client()`` returns the run's shared client; calls through it must happen inside ``active()`` in
+    the thread that makes them (the organization audit wraps each account's collection in it).
+    """
+
+    def __init__(self, factory: "SessionFactory", account_id: str, credentials: Any) -> None:
+        self.account_id = account_id
+        self._factory = factory
+        self._credentials = credentials
+
+    @property
+    def region_name(self) -> str:
+        return self._factory.region
+
+    def client(self, service_name: str, region_name: str | None = None, config=None):
+        return self._factory.client(service_name, region_name or self.region_name, config)
+
+    def get_credentials(self):
+        return self._credentials
+
+    def get_partition_for_region(self, region_name: str) -> str:
+        return self._factory.partition_for_region(region_name)
+
+    def active(self) -> contextlib.AbstractContextManager[None]:
+        """Calls made by this thread inside the block sign as this account."""
+        return self._factory.routed.bound(self.account_id, self._credentials)
+
+
 class SessionFactory:
-    """Builds per-account boto3 Sessions from the caller's session.
+    """Per-account sessions over one set of shared clients, built from the caller's session.
 
     Created in the main thread (it reads the base session once); its methods are safe to call from
-    worker threads: they only use a shared STS client (thread-safe), a shared botocore data loader (its
-    cache is a dict filled with whole values, so a race only loads a model twice) and immutable settings.
+    worker threads. ``session`` is the boto3 Session every shared client comes from: register botocore
+    event hooks on it before the run starts (clients copy the hooks when they are built).
     """
 
     def __init__(
@@ -77,7 +155,10 @@ class SessionFactory:
         clock: Callable[[], dt.datetime] | None = None,
         advisory_timeout: int | None = None,
         mandatory_timeout: int | None = None,
+        max_connections: int = 10,
     ) -> None:
+        import boto3
+        import botocore.session
         from botocore.config import Config
 
         self.role_name = role_name
@@ -88,23 +169,51 @@ class SessionFactory:
         self._timeouts = {"advisory_timeout": advisory_timeout, "mandatory_timeout": mandatory_timeout}
         self.region = base.region_name or "us-east-1"
         self._base_credentials = base.get_credentials()
-        # Sharing the loader spares every account's Session from re-reading botocore's service models
-        # (several MB of JSON per service): with 200 accounts that parsing would cost more CPU than the audit.
-        self._loader = _SerializedLoader(base._session.get_component("data_loader"))
+        # Sharing the loader spares re-reading botocore's service models the caller's session already parsed.
+        loader = _SerializedLoader(base._session.get_component("data_loader"))
         self._sts = base.client("sts", region_name=self.region,
                                 config=Config(retries={"mode": "standard", "max_attempts": 4}))
-        self._lock = threading.Lock()
+        self.routed = _RoutedCredentials()
+        core = botocore.session.Session(profile=_profile(base))
+        core.register_component("data_loader", loader)
+        # botocore has no public setter for a credentials *object*; assigning it is how the routed
+        # credentials are attached (set_credentials() would freeze one account's keys).
+        core._credentials = self.routed
+        self.session = boto3.Session(botocore_session=core, region_name=self.region)
+        # Every worker may use the same client at once: one pooled connection per worker, not urllib3's 10.
+        self._pool_config = Config(max_pool_connections=max(10, max_connections))
+        self._clients: dict[tuple, Any] = {}
+        self._lock = threading.Lock()  # client building
+        self._count_lock = threading.Lock()
         self.assume_calls = 0  # AssumeRole calls made, refreshes included (tests and the benchmark read it)
 
     def role_arn(self, account_id: str) -> str:
         return role_arn(self.partition, account_id, self.role_name)
 
-    def caller_session(self) -> "boto3.Session":
-        """A new Session on the caller's own credentials (for auditing the caller's account)."""
-        return self._session(self._base_credentials)
+    def client(self, service: str, region: str, config=None):
+        """The run's client for (service, region, config), built on first use (boto3 Sessions aren't
+        thread-safe, so building happens under a lock; the clients themselves are)."""
+        key = (service, region, config)  # Config hashes by identity: callers pass module constants
+        client = self._clients.get(key)
+        if client is None:
+            with self._lock:
+                client = self._clients.get(key)
+                if client is None:
+                    merged = config.merge(self._pool_config) if config is not None else self._pool_config
+                    client = self.session.client(service, region_name=region, config=merged)
+                    self._clients[key] = client
+        return client
 
-    def assumed_session(self, account_id: str) -> "boto3.Session":
-        """A Session in ``account_id`` through the audit role; raises ClientError when AssumeRole fails.
+    def partition_for_region(self, region: str) -> str:
+        with self._lock:  # the shared Session builds its endpoint resolver on first use
+            return self.session.get_partition_for_region(region)
+
+    def caller_session(self, account_id: str) -> AccountSession:
+        """The caller's own account, on the caller's credentials."""
+        return AccountSession(self, account_id, self._base_credentials)
+
+    def assumed_session(self, account_id: str) -> AccountSession:
+        """``account_id`` through the audit role; raises ClientError when AssumeRole fails.
 
         The first AssumeRole happens now, not on first use, so a role that can't be assumed is reported as
         such (one reason for the account) instead of surfacing as an error in every collector call.
@@ -121,7 +230,7 @@ class SessionFactory:
             expiry_time=RefreshableCredentials._expiry_datetime(first["expiry_time"]),
             refresh_using=fetch, method="assume-role", **extra,
         )
-        return self._session(credentials)
+        return AccountSession(self, account_id, credentials)
 
     def _fetcher(self, arn: str) -> Callable[[], dict]:
         params = {"RoleArn": arn, "RoleSessionName": ROLE_SESSION_NAME, "DurationSeconds": self._duration}
@@ -129,7 +238,7 @@ class SessionFactory:
             params["ExternalId"] = self._external_id
 
         def fetch() -> dict:
-            with self._lock:
+            with self._count_lock:
                 self.assume_calls += 1
             creds = self._sts.assume_role(**params)["Credentials"]
             expiry = creds["Expiration"]
@@ -142,13 +251,9 @@ class SessionFactory:
 
         return fetch
 
-    def _session(self, credentials) -> "boto3.Session":
-        import boto3
-        import botocore.session
 
-        core = botocore.session.Session()
-        core.register_component("data_loader", self._loader)
-        # botocore has no public setter for a credentials *object*; assigning it is how refreshable
-        # credentials are attached (set_credentials() would freeze them and lose the refresh).
-        core._credentials = credentials
-        return boto3.Session(botocore_session=core, region_name=self.region)
+def _profile(base: "boto3.Session") -> str | None:
+    """The caller's named profile, so its endpoint, CA bundle and retry settings apply to shared clients."""
+    profile = base.profile_name
+    available = base.available_profiles
+    return profile if profile in available else None

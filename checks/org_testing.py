@@ -4,9 +4,9 @@ Never used by the audit itself. moto emulates Organizations, multi-account Assum
 
 - it does not show an organization trail to member accounts (AWS does, as a "shadow" trail whose ARN
   carries the management account id; members read its status and selectors by ARN). ``OrgTrailShadows``
-  installs hooks on a member Session: ListTrails/DescribeTrails answers gain the org trail, and calls
-  naming it (GetTrailStatus, GetEventSelectors, GetInsightSelectors, ListTags, GetTrail) are answered
-  from the management account, exactly what a member sees in AWS;
+  installs hooks on the audit's shared Session: ListTrails/DescribeTrails answers gain the org trail,
+  and calls naming it (GetTrailStatus, GetEventSelectors, GetInsightSelectors, ListTags, GetTrail) are
+  answered from the management account, exactly what a member sees in AWS;
 - it does not enforce IAM, so AssumeRole never fails: ``deny_assume_role`` makes chosen role ARNs
   answer AccessDenied, and ``record_assume_role`` keeps the request parameters for assertions.
 
@@ -168,14 +168,17 @@ def create_trail(session: "boto3.Session", name: str, bucket: str, *, multi_regi
 
 
 def factory_installing(*installers: Callable[["boto3.Session"], object]):
-    """A SessionFactory class whose member (assumed-role) Sessions get ``installers`` applied (hooks)."""
+    """A SessionFactory class whose shared Session (every audited account's clients) gets ``installers``.
+
+    The hooks see every account's calls, the management account's too: ``OrgTrailShadows`` is a no-op
+    there (the owner already lists its organization trail).
+    """
     from checks.org_sessions import SessionFactory
 
     class _Factory(SessionFactory):
-        def assumed_session(self, account_id: str):
-            session = super().assumed_session(account_id)
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
             for install in installers:
-                install(session)
-            return session
+                install(self.session)
 
     return _Factory

@@ -30,7 +30,9 @@ class Clients:
         if key not in self._cache:
             client = self.session.client(service, region_name=key[1], config=RETRY_CONFIG)
             if service == "s3control" and not _is_aws_host(client.meta.endpoint_url):
-                client.meta.events.register("before-sign.s3-control", _strip_account_host_prefix)
+                # unique_id: in an organization run many accounts' Clients share this client
+                client.meta.events.register("before-sign.s3-control", _strip_account_host_prefix,
+                                            unique_id="trailguard-strip-account-host-prefix")
             self._cache[key] = client
         return self._cache[key]
 

@@ -1,13 +1,15 @@
-"""Per-account sessions: the right account, refreshed AssumeRole credentials, the caller's own credentials."""
+"""Per-account sessions: the right account, refreshed AssumeRole credentials, the caller's own credentials,
+shared clients that sign as the account active in the calling thread and refuse to sign without one."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import boto3
 import pytest
 from moto import mock_aws
 
-from checks.org_sessions import ROLE_SESSION_NAME, SessionFactory, role_arn, scrub
+from checks.org_sessions import ROLE_SESSION_NAME, NoActiveAccount, SessionFactory, role_arn, scrub
 from checks.org_testing import record_assume_role, seed_organization
 
 
@@ -38,7 +40,8 @@ def test_assumed_session_is_in_the_member_account_and_region(org_session):
     session, _, members = org_session
     factory = SessionFactory(session, role_name="OrganizationAccountAccessRole", partition="aws")
     member = factory.assumed_session(members[0])
-    ident = member.client("sts").get_caller_identity()
+    with member.active():
+        ident = member.client("sts").get_caller_identity()
     assert ident["Account"] == members[0]
     assert ident["Arn"].endswith(f"/OrganizationAccountAccessRole/{ROLE_SESSION_NAME}")
     assert member.region_name == "eu-west-1"
@@ -67,7 +70,8 @@ def test_renewed_credentials_still_reach_the_member_account(org_session):
     factory = SessionFactory(session, role_name="OrganizationAccountAccessRole", partition="aws", clock=clock)
     member = factory.assumed_session(members[1])
     clock.now += dt.timedelta(hours=2)  # long past expiry
-    assert member.client("sts").get_caller_identity()["Account"] == members[1]
+    with member.active():
+        assert member.client("sts").get_caller_identity()["Account"] == members[1]
     assert factory.assume_calls == 2
 
 
@@ -75,10 +79,55 @@ def test_caller_session_does_not_assume_a_role(org_session):
     session, management, _ = org_session
     calls = record_assume_role(session)
     factory = SessionFactory(session, role_name="OrganizationAccountAccessRole", partition="aws")
-    own = factory.caller_session()
-    assert own is not session  # a Session per worker: boto3 Sessions are not thread-safe
-    assert own.client("sts").get_caller_identity()["Account"] == management
+    own = factory.caller_session(management)
+    assert own.get_credentials() is session.get_credentials()
+    with own.active():
+        assert own.client("sts").get_caller_identity()["Account"] == management
     assert calls == []
+
+
+def test_a_shared_client_refuses_to_sign_outside_an_active_account(org_session):
+    session, _, members = org_session
+    factory = SessionFactory(session, role_name="OrganizationAccountAccessRole", partition="aws")
+    member = factory.assumed_session(members[0])
+    with pytest.raises(NoActiveAccount, match="no account is active"):
+        member.client("sts").get_caller_identity()
+
+
+def test_accounts_share_one_client_and_each_thread_signs_as_its_own_account(org_session):
+    session, management, members = org_session
+    factory = SessionFactory(session, role_name="OrganizationAccountAccessRole", partition="aws",
+                             max_connections=16)
+    accounts = [factory.caller_session(management)] + [factory.assumed_session(m) for m in members]
+    sts = {id(a.client("sts")) for a in accounts}
+    assert len(sts) == 1  # one client for the run, not one per account
+    assert accounts[0].client("sts").meta.config.max_pool_connections == 16
+    barrier, seen = threading.Barrier(len(accounts)), {}
+
+    def work(account):
+        with account.active():
+            barrier.wait()  # every thread is active at once: signing must follow the thread, not the last bind
+            for _ in range(3):
+                seen.setdefault(account.account_id, set()).add(
+                    account.client("sts").get_caller_identity()["Account"])
+
+    threads = [threading.Thread(target=work, args=(a,)) for a in accounts]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert seen == {a.account_id: {a.account_id} for a in accounts}
+
+
+def test_nested_activation_restores_the_outer_account(org_session):
+    session, management, members = org_session
+    factory = SessionFactory(session, role_name="OrganizationAccountAccessRole", partition="aws")
+    own, member = factory.caller_session(management), factory.assumed_session(members[0])
+    sts = own.client("sts")
+    with own.active():
+        with member.active():
+            assert sts.get_caller_identity()["Account"] == members[0]
+        assert sts.get_caller_identity()["Account"] == management
 
 
 def test_role_arn_uses_the_partition():

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: install test demo plan bench clean
+.PHONY: install test demo plan bench readme clean
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ plan: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/startup.py
+
+## Rebuild README.md's generated part from docs/*.md (a test fails when it is stale).
+readme:
+	$(PYTHON) docs/build_readme.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

@@ -91,18 +91,25 @@ class Meter:
         return AWSResponse("https://emulated.invalid/", 200, {}, None), parsed
 
 
+def _serve_moto() -> None:
+    """``--serve-moto``: moto's server for ``--emulator server``. Prints its port, then for every line read
+    on stdin the CPU seconds it has used so far."""
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    print(server.get_host_and_port()[1], flush=True)
+    for _ in sys.stdin:
+        t = os.times()
+        print(t.user + t.system, flush=True)
+
+
 class _Emulator:
     """moto in a child process (``server``: its CPU is not ours, as AWS does its work on other machines)
     or in this process (``process``: its CPU competes with the audit's for the GIL)."""
-
-    _SERVER = ("import logging, os, sys\n"
-               "logging.getLogger('werkzeug').setLevel(logging.ERROR)\n"
-               "from moto.server import ThreadedMotoServer\n"
-               "s = ThreadedMotoServer(ip_address='127.0.0.1', port=0, verbose=False)\n"
-               "s.start()\n"
-               "print(s.get_host_and_port()[1], flush=True)\n"
-               "for _ in sys.stdin:\n"  # one line in: the CPU seconds used so far out
-               "    t = os.times(); print(t.user + t.system, flush=True)\n")
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
@@ -110,8 +117,7 @@ class _Emulator:
 
     def __enter__(self):
         if self.kind == "server":
-            self._proc = subprocess.Popen([sys.executable, "-c", self._SERVER], stdin=subprocess.PIPE,
-                                          stdout=subprocess.PIPE, text=True)
+            self._proc = subprocess.Popen([sys.executable, __file__, "--serve-moto"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
             os.environ["AWS_ENDPOINT_URL"] = f"http://127.0.0.1:{self._proc.stdout.readline().strip()}"
         else:
             from moto import mock_aws
@@ -248,11 +254,11 @@ def _targets(rows: list[dict]) -> list[str]:
     for r in big:
         lines.append(f"{r['accounts']} accounts, 16 workers, 50 ms, {r['regions']} regions, emulator {r['emulator']}: "
                      f"wall/ideal {r['ratio']} ({'met' if r['ratio'] <= 1.5 else 'MISSED'}, target <= 1.5)")
-    for kind in ("process", "server"):
+    for kind in sorted({r["emulator"] for r in rows}):
         mem = sorted((r["accounts"], r["trace_peak_mb"], r["maxrss_mb_after"]) for r in rows if r["emulator"] == kind)
         if len(mem) >= 2:
             (n0, m0, _), (n1, m1, rss1) = mem[0], mem[-1]
-            what = "audit + moto state" if kind == "process" else "audit alone"
+            what = "audit alone" if kind.startswith("server") else "audit + moto state"
             lines.append(f"memory, emulator {kind} ({what}): tracemalloc peak {m0} MB at {n0} accounts -> {m1} MB at "
                          f"{n1} ({(m1 - m0) / max(1, n1 - n0):.3f} MB per extra account), peak RSS {rss1} MB at {n1}: "
                          f"{'met' if rss1 < 300 else 'MISSED'} (< 300 MB)")
@@ -269,7 +275,11 @@ def main() -> None:
     p.add_argument("--workers", type=int, default=16)
     p.add_argument("--emulator", choices=("process", "server"), default="process",
                    help="moto in this process (default) or as a server in a child process")
+    p.add_argument("--serve-moto", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args()
+    if args.serve_moto:
+        _serve_moto()
+        return
     if args.child:
         print(json.dumps(child(args.accounts, args.regions, args.latency, args.workers, args.trace, args.emulator)))
         return
@@ -286,7 +296,7 @@ def main() -> None:
         mem = _spawn(accounts, regions, 0.0, workers, emulator, trace=True)
         r["trace_peak_mb"] = mem["tracemalloc_peak_mb"]
         rows.append(r)
-        print(f"| {r['accounts']} | {regions} | {workers} | {emulator} | {r['calls_per_audited_account']} | {r['chain']} "
+        print(f"| {r['accounts']} | {regions} | {workers} | {r['emulator']} | {r['calls_per_audited_account']} | {r['chain']} "
               f"| {r['run_calls']} | {r['wall_s']} | {r['cpu_s']} | {r['emulator_cpu_s'] or '-'} | {r['ideal_s']} "
               f"| {r['ratio']} | {zero['wall_s']} ({zero['cpu_ms_per_account']}) "
               f"| {r['maxrss_mb_after']} | {mem['tracemalloc_peak_mb']} | {r['coverage']} |", flush=True)

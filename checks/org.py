@@ -249,8 +249,11 @@ def _run_pool(factory: SessionFactory, chosen: Sequence[str], *, caller: str, co
         return outcomes
     pool = ThreadPoolExecutor(max_workers=max(1, min(workers, len(chosen))), thread_name_prefix="trailguard-org")
     try:
+        # The caller's own account first: it is usually the management account, which owns the organization
+        # trail, its bucket, key and log group, so it has the most calls; started last it would be the tail.
+        first = sorted(chosen, key=lambda a: a != caller)
         futures = [pool.submit(_audit_account, factory, a, own=(a == caller), controls=controls,
-                               tag_keys=tag_keys, external_id=external_id) for a in chosen]
+                               tag_keys=tag_keys, external_id=external_id) for a in first]
         for future in as_completed(futures):
             outcome = future.result()
             outcomes.append(outcome)

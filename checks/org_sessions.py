@@ -82,30 +82,6 @@ class _RoutedCredentials:
         return lambda: getattr(self.current(), name, None)
 
 
-class _SerializedLoader:
-    """A botocore data loader shared by threads, one call at a time.
-
-    The loader caches what it parsed, but threads that miss the cache together all parse the same model at
-    once: ec2's alone is ~60 MB of Python objects and a second of CPU per copy. Behind a lock the first
-    thread parses it and the others get the cached copy; cached lookups hold the lock briefly.
-    """
-
-    def __init__(self, loader) -> None:
-        self._loader = loader
-        self._lock = threading.RLock()
-
-    def __getattr__(self, name: str):
-        value = getattr(self._loader, name)
-        if not callable(value):
-            return value
-
-        def locked(*args, **kwargs):
-            with self._lock:
-                return value(*args, **kwargs)
-
-        return locked
-
-
 class AccountSession:
     """One account's view of the run's shared clients: what the collectors use of a boto3 Session.
 
@@ -169,13 +145,13 @@ class SessionFactory:
         self._timeouts = {"advisory_timeout": advisory_timeout, "mandatory_timeout": mandatory_timeout}
         self.region = base.region_name or "us-east-1"
         self._base_credentials = base.get_credentials()
-        # Sharing the loader spares re-reading botocore's service models the caller's session already parsed.
-        loader = _SerializedLoader(base._session.get_component("data_loader"))
         self._sts = base.client("sts", region_name=self.region,
                                 config=Config(retries={"mode": "standard", "max_attempts": 4}))
         self.routed = _RoutedCredentials()
         core = botocore.session.Session(profile=_profile(base))
-        core.register_component("data_loader", loader)
+        # The caller's loader already holds the service models it parsed (sts, organizations). It is used
+        # while building clients (under self._lock, so 16 workers never parse ec2's 60 MB model at once).
+        core.register_component("data_loader", base._session.get_component("data_loader"))
         # botocore has no public setter for a credentials *object*; assigning it is how the routed
         # credentials are attached (set_credentials() would freeze one account's keys).
         core._credentials = self.routed

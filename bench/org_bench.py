@@ -1,6 +1,6 @@
 """Organization audit benchmark on moto: calls per account, dependent chain, wall vs ideal, memory.
 
-    .venv/bin/python bench/org_bench.py                    # the standard matrix (about 5 minutes)
+    .venv/bin/python bench/org_bench.py                    # the standard matrix (about 12 minutes)
     .venv/bin/python bench/org_bench.py --accounts 200 --regions 4 --latency 0.05 --workers 16
     .venv/bin/python bench/org_bench.py --accounts 200 --emulator server
 
@@ -252,8 +252,14 @@ def _targets(rows: list[dict]) -> list[str]:
                      f"({', '.join(f'{n}: {sorted(v)}' for n, v in sorted(by_size.items()))})")
     big = [r for r in rows if r["accounts"] >= 201 and r["workers"] == 16 and r["latency"] == 0.05]
     for r in big:
+        verdict = "met" if r["ratio"] <= 1.5 else "MISSED"
+        emulator_cpu = r["emulator_cpu_s"]
+        if verdict == "MISSED" and emulator_cpu and emulator_cpu > 1.5 * r["ideal_s"]:
+            # moto's server is one process: past this point no client could reach the target
+            verdict = (f"not a verdict on the audit: the emulator alone used {emulator_cpu} s of CPU, "
+                       f"more than 1.5 x ideal = {1.5 * r['ideal_s']:.2f} s")
         lines.append(f"{r['accounts']} accounts, 16 workers, 50 ms, {r['regions']} regions, emulator {r['emulator']}: "
-                     f"wall/ideal {r['ratio']} ({'met' if r['ratio'] <= 1.5 else 'MISSED'}, target <= 1.5)")
+                     f"wall/ideal {r['ratio']} ({verdict}; target <= 1.5)")
     for kind in sorted({r["emulator"] for r in rows}):
         mem = sorted((r["accounts"], r["trace_peak_mb"], r["maxrss_mb_after"]) for r in rows if r["emulator"] == kind)
         if len(mem) >= 2:

@@ -137,3 +137,14 @@ def test_role_arn_uses_the_partition():
 def test_scrub_hides_the_secret_and_leaves_other_text():
     assert scrub("denied for ext-123 on role", "ext-123") == "denied for *** on role"
     assert scrub("nothing here", None) == "nothing here"
+
+
+def test_shared_clients_keep_the_callers_named_profile_settings(tmp_path, monkeypatch):
+    config = tmp_path / "config"
+    config.write_text("[profile audit]\nregion = eu-west-1\nendpoint_url = http://127.0.0.1:9\n"
+                      "aws_access_key_id = testing\naws_secret_access_key = testing\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    base = boto3.Session(profile_name="audit")
+    factory = SessionFactory(base, role_name="OrganizationAccountAccessRole", partition="aws")
+    assert factory.client("cloudtrail", "eu-west-1").meta.endpoint_url == "http://127.0.0.1:9"

@@ -12,10 +12,16 @@ those controls selected and evaluates them.
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 
 import boto3
 import pytest
 from moto import mock_aws
+
+HERE = str(Path(__file__).resolve().parent)  # for `import test_monitoring_support` under --import-mode=importlib
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
 
 ACCOUNT = "123456789012"  # moto's default account
 REGION = "us-east-1"

@@ -5,13 +5,7 @@ live in test_monitoring_support.py.
 """
 from __future__ import annotations
 
-import importlib.util
-import pathlib
-
-_path = pathlib.Path(__file__).with_name("test_monitoring_support.py")
-_spec = importlib.util.spec_from_file_location("_tg_monitoring_support_" + __name__.rsplit(".", 1)[-1], _path)
-support = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(support)
+import test_monitoring_support as support  # tests/checks is on sys.path (conftest.py)
 
 
 # CM-01 UnauthorizedAPICalls

@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import dataclasses
-import importlib.util
-import pathlib
 
 import pytest
+import test_monitoring_support as support  # tests/checks is on sys.path (conftest.py)
 
 from checks.cis import SPECS_BY_NAME
 from checks.facts import (AccountFacts, AdvancedSelector, Alarm, EventSelectors, FieldSelector, LogGroupFacts,
@@ -19,10 +18,6 @@ TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT}:alarms"
 ROOT_ID = "cloudwatch_root_usage_alarm_configured"
 
 
-_spec = importlib.util.spec_from_file_location(
-    "_tg_support_rules", pathlib.Path(__file__).with_name("test_monitoring_support.py"))
-support = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(support)
 
 
 def _trail(**changes):

@@ -1,14 +1,11 @@
 """moto-built monitoring state shared by the CM live tests, plus collector tests of their own.
 
-Other test files load this module by path (tests/ is not a package). Each scenario builds a log group
+Other test files import it by name (tests/checks/conftest.py puts this folder on sys.path). Each scenario builds a log group
 with the 16 provisioned filters, an alarm per metric and an SNS topic with one email subscription
 (moto confirms subscriptions at once), then lets one link be broken; collect_monitoring reads it back and
 the control's predicate judges the facts.
 """
 from __future__ import annotations
-
-import importlib.util
-import pathlib
 
 import boto3
 import pytest
@@ -22,15 +19,6 @@ from checks.rules import all_rules
 
 ACCOUNT, REGION, GROUP, NS = "123456789012", "us-east-1", "org-trail-logs", "CISBenchmark"
 GROUP_ARN = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{GROUP}"
-
-
-def load(name: str):
-    """Import a sibling test helper by path (tests/ has no __init__.py)."""
-    path = pathlib.Path(__file__).with_name(f"{name}.py")
-    spec = importlib.util.spec_from_file_location(f"_tg_{name}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def trail(log_group_arn: str = GROUP_ARN + ":*") -> TrailFacts:

@@ -15,6 +15,27 @@ class Audited:
     findings: list  # Finding
 
 
+# The 16 CIS monitoring controls (CM-01..16), spelled out so that a new one is added here on purpose.
+CM_ALL = frozenset({
+    "cloudwatch_unauthorized_api_calls_alarm_configured",
+    "cloudwatch_console_signin_without_mfa_alarm_configured",
+    "cloudwatch_root_usage_alarm_configured",
+    "cloudwatch_iam_policy_changes_alarm_configured",
+    "cloudwatch_cloudtrail_changes_alarm_configured",
+    "cloudwatch_console_auth_failures_alarm_configured",
+    "cloudwatch_kms_key_disable_or_deletion_alarm_configured",
+    "cloudwatch_s3_bucket_policy_changes_alarm_configured",
+    "cloudwatch_config_changes_alarm_configured",
+    "cloudwatch_security_group_changes_alarm_configured",
+    "cloudwatch_nacl_changes_alarm_configured",
+    "cloudwatch_network_gateway_changes_alarm_configured",
+    "cloudwatch_route_table_changes_alarm_configured",
+    "cloudwatch_vpc_changes_alarm_configured",
+    "cloudwatch_organizations_changes_alarm_configured",
+    "cloudwatch_trail_selector_changes_alarm_configured",
+})
+
+
 @contextmanager
 def endpoint_env(url: str):
     """The collectors follow AWS_ENDPOINT_URL (as the CLI's --endpoint-url does)."""

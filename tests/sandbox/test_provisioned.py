@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from sandbox_stack import audit, deploy_demo_stack, ids_with, live_controls
+from sandbox_stack import CM_ALL, audit, deploy_demo_stack, ids_with, live_controls
 
 LEGACY_FAIL = {
     "cloudtrail_multi_region_management_events_enabled",  # single-region, KMS events excluded
@@ -19,28 +19,12 @@ LEGACY_FAIL = {
     "cloudtrail_insights_enabled",
     "cloudtrail_trail_tagged",
     "cloudtrail_sns_notifications_enabled",
-    "cloudwatch_unauthorized_api_calls_alarm_configured",
-    "cloudwatch_console_signin_without_mfa_alarm_configured",
-    "cloudwatch_root_usage_alarm_configured",
-    "cloudwatch_iam_policy_changes_alarm_configured",
-    "cloudwatch_cloudtrail_changes_alarm_configured",
-    "cloudwatch_console_auth_failures_alarm_configured",
-    "cloudwatch_kms_key_disable_or_deletion_alarm_configured",
-    "cloudwatch_s3_bucket_policy_changes_alarm_configured",
-    "cloudwatch_config_changes_alarm_configured",
-    "cloudwatch_security_group_changes_alarm_configured",
-    "cloudwatch_nacl_changes_alarm_configured",
-    "cloudwatch_network_gateway_changes_alarm_configured",
-    "cloudwatch_route_table_changes_alarm_configured",
-    "cloudwatch_vpc_changes_alarm_configured",
-    "cloudwatch_organizations_changes_alarm_configured",
-    "cloudwatch_trail_selector_changes_alarm_configured",
     "s3_trail_bucket_ownership_enforced",
     "s3_trail_bucket_versioning_enabled",
     "s3_trail_bucket_sse_kms_enabled",
     "s3_trail_bucket_policy_secure",  # public read, no TLS-only deny, no aws:SourceArn
     "s3_trail_bucket_public_access_block_enabled",
-}
+} | CM_ALL
 LEGACY_NOT_APPLICABLE = {
     "cloudtrail_delivery_healthy",  # a stopped trail delivers nothing; CT-02 reports the gap
     "kms_trail_key_rotation_enabled",  # no key

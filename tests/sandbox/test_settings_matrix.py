@@ -8,26 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from sandbox_stack import deploy_demo_stack, ids_with
+from sandbox_stack import CM_ALL, deploy_demo_stack, ids_with
 
-CM_ALL = frozenset({
-    "cloudwatch_unauthorized_api_calls_alarm_configured",
-    "cloudwatch_console_signin_without_mfa_alarm_configured",
-    "cloudwatch_root_usage_alarm_configured",
-    "cloudwatch_iam_policy_changes_alarm_configured",
-    "cloudwatch_cloudtrail_changes_alarm_configured",
-    "cloudwatch_console_auth_failures_alarm_configured",
-    "cloudwatch_kms_key_disable_or_deletion_alarm_configured",
-    "cloudwatch_s3_bucket_policy_changes_alarm_configured",
-    "cloudwatch_config_changes_alarm_configured",
-    "cloudwatch_security_group_changes_alarm_configured",
-    "cloudwatch_nacl_changes_alarm_configured",
-    "cloudwatch_network_gateway_changes_alarm_configured",
-    "cloudwatch_route_table_changes_alarm_configured",
-    "cloudwatch_vpc_changes_alarm_configured",
-    "cloudwatch_organizations_changes_alarm_configured",
-    "cloudwatch_trail_selector_changes_alarm_configured",
-})
 # A single-region trail covers one region, logs no data events "everywhere", is no security trail, and
 # the CIS alarms only count on a multi-region trail (the CM rules say why).
 MULTI_REGION = frozenset({

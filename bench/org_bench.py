@@ -117,7 +117,8 @@ class _Emulator:
 
     def __enter__(self):
         if self.kind == "server":
-            self._proc = subprocess.Popen([sys.executable, __file__, "--serve-moto"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            self._proc = subprocess.Popen([sys.executable, __file__, "--serve-moto"], stdin=subprocess.PIPE,
+                                          stdout=subprocess.PIPE, text=True)
             os.environ["AWS_ENDPOINT_URL"] = f"http://127.0.0.1:{self._proc.stdout.readline().strip()}"
         else:
             from moto import mock_aws
@@ -195,16 +196,17 @@ def child(accounts: int, regions: int, latency: float, workers: int, trace: bool
                 meter.local.account = "run"
 
         org._audit_account = attributed
-        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        if trace:
-            tracemalloc.start()
         # Warm the emulator: moto builds its request routers and error models on the first request of each
         # service, without a lock, so 16 workers arriving together would each build them (seconds of CPU
         # that AWS never spends). One sequential audit of the management account, on a separate Session
         # (its own botocore loader: the audit's own one-time costs stay in the measurement), warms them.
+        # Before tracemalloc starts: its allocations are not the audit's.
         from checks.collect import collect_account
 
         collect_account(boto3.Session(region_name="us-east-1"), account_id=management, controls=controls)
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        if trace:
+            tracemalloc.start()
         emu.mark()
         start, cpu_start = time.perf_counter(), time.process_time()
         run = org.audit_organization(session, controls, workers=workers, session_factory=Factory)
@@ -264,7 +266,7 @@ def _targets(rows: list[dict]) -> list[str]:
         mem = sorted((r["accounts"], r["trace_peak_mb"], r["maxrss_mb_after"]) for r in rows if r["emulator"] == kind)
         if len(mem) >= 2:
             (n0, m0, _), (n1, m1, rss1) = mem[0], mem[-1]
-            what = "audit alone" if kind.startswith("server") else "audit + moto state"
+            what = "audit alone" if kind == "server" else "audit + moto state"
             lines.append(f"memory, emulator {kind} ({what}): tracemalloc peak {m0} MB at {n0} accounts -> {m1} MB at "
                          f"{n1} ({(m1 - m0) / max(1, n1 - n0):.3f} MB per extra account), peak RSS {rss1} MB at {n1}: "
                          f"{'met' if rss1 < 300 else 'MISSED'} (< 300 MB)")

@@ -63,6 +63,12 @@ def _endpoint(value: str) -> str:
     return value
 
 
+# Subcommands beyond controls/audit: functions ``register(subparsers)`` that add a parser and set
+# ``handler`` (a function ``args -> exit code``) with ``set_defaults``. Their modules must import nothing
+# heavy at module level, because every CLI start builds the whole parser.
+_SUBCOMMANDS: list = []
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="trailguard",
@@ -70,11 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 passed, 1 failing findings at or above --fail-on, 2 usage or fatal error.",
     )
     parser.add_argument("--version", action="version", version=f"trailguard {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="{controls,audit}")
+    sub = parser.add_subparsers(dest="command")
     sub.required = True
 
     ctl = sub.add_parser("controls", help="list the control catalog")
     ctl.add_argument("--format", choices=("table", "json"), default="table", help="default: table")
+    ctl.set_defaults(handler=_cmd_controls)
 
     aud = sub.add_parser("audit", help="audit one account (default) or an organization (--org)",
                          epilog="Exit codes: 0 passed, 1 failing at or above --fail-on, 2 usage/fatal error.")
@@ -105,7 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
     org.add_argument("--accounts", type=_accounts, metavar="IDS", help="only these 12-digit account ids")
     org.add_argument("--exclude-accounts", type=_accounts, metavar="IDS", help="leave out these account ids")
     org.add_argument("--workers", type=_workers, metavar="N", help="accounts audited at once, 1-64 (default: 8)")
-    aud.set_defaults(subparser=aud)  # later checks report with the audit usage line, like argparse's own
+    aud.set_defaults(subparser=aud, handler=_cmd_audit)  # later checks use the audit usage line
+    for register in _SUBCOMMANDS:  # each further subcommand adds its own parser and handler
+        register(sub)
     return parser
 
 
@@ -262,11 +271,12 @@ def _cmd_audit(args) -> int:
     options = ReportOptions(fail_on=fail_on, errors_ok=args.errors_ok, color=color)
     text = render(args.format, run, controls, options)
     if args.output:
+        from checks.report.files import ReportWriteError, write_atomic
+
         try:
-            with open(args.output, "w", encoding="utf-8") as fh:
-                fh.write(text)
-        except OSError as exc:
-            raise FatalError(f"--output {args.output}: cannot write the report: {exc.strerror or exc}.") from None
+            write_atomic(args.output, text)
+        except ReportWriteError as exc:
+            raise FatalError(f"--output {exc.path}: cannot write the report: {exc.reason}.") from None
     else:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -283,9 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        if args.command == "controls":
-            return _cmd_controls(args)
-        return _cmd_audit(args)
+        return args.handler(args)
     except SystemExit as exc:  # argparse: --help/--version (0) and usage errors (2)
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     except FatalError as exc:

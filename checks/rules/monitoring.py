@@ -5,8 +5,8 @@ Which log group: that of a multi-region, logging trail recording all management 
 organization trail seen from a member) or outside the audited regions, the controls are
 NOT_APPLICABLE, as Security Hub reports NO_DATA: only the log group's owner can fix or see it.
 
-A chain passes when a filter on the log group counts every required event of the spec and none of its
-decoys (:func:`checks.cis.check_filter`), an alarm in the log group's region watches the filter's metric
+A chain passes when a filter on the log group counts every required event of the spec (extra breadth is
+fine, :func:`checks.cis.check_filter`), an alarm in the log group's region watches the filter's metric
 by its full identity (namespace, name AND dimensions, :mod:`checks.metricmath`; a metric-math alarm counts
 when its returned value depends on that metric) with actions enabled and an SNS action, and that topic
 exists and has at least one confirmed subscription (a topic SNS answers NotFound for notifies nobody: FAIL).
@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from checks.arns import arn_part
-from checks.cis import FILTER_SPECS, FilterSpec, _listed, check_filter
+from checks.cis import FILTER_SPECS, FilterSpec, check_filter, listed
 from checks.filterpattern import field_value
 from checks.metricmath import MetricId, describe, metric_id, watched
 from checks.facts import AccountFacts, Alarm, LogGroupFacts, MetricFilter, MetricTransformation, TrailFacts
@@ -133,7 +133,7 @@ def _coverage(alarm: Alarm, ids: frozenset, published: dict[str, MetricId]) -> s
         watching = f"watches {same[0]}" if same else "watches other metrics"
         return (f"alarm {alarm.name} {watching}, but the filter publishes {describe(published[missed[0]])}, "
                 "a different metric, so the alarm never fires")
-    return (f"alarm {alarm.name} watches only part of the filter's metrics: {_listed(missed)} "
+    return (f"alarm {alarm.name} watches only part of the filter's metrics: {listed(missed)} "
             f"{'is' if len(missed) == 1 else 'are'} published under {describe(published[missed[0]])}")
 
 
@@ -182,10 +182,21 @@ def _judge_group(account: AccountFacts, spec: FilterSpec, group: LogGroupFacts) 
     passing = [f for f, v in verdicts if v.ok]
     if not passing:
         flt, verdict = min(verdicts, key=lambda fv: fv[1].distance)
-        return [_fail(0, f"no metric filter on log group {group.name} counts {spec.summary} without decoys; "
+        return [_fail(0, f"no metric filter on log group {group.name} counts all {spec.summary}; "
                          f"the closest, '{flt.name}', {verdict.reason}")]
-    return [o for f in passing for t in f.transformations for o in _judge_alarms(account, spec, f, t, group.region)] or [
-        _fail(1, f"metric filter '{passing[0].name}' on log group {group.name} publishes no metric")]
+    outcomes = [_noted(o, v) for f, v in verdicts if v.ok for t in f.transformations
+                for o in _judge_alarms(account, spec, f, t, group.region)]
+    return outcomes or [_fail(1, f"metric filter '{passing[0].name}' on log group {group.name} publishes no metric")]
+
+
+def _noted(outcome: _Outcome, verdict) -> _Outcome:
+    """A PASS keeps what the filter's verdict noted: breadth beyond the control, an event newer CIS adds."""
+    notes = verdict.reason.split("; ", 1)[1:]
+    if outcome.status is not Status.PASS or not notes:
+        return outcome
+    return _Outcome(outcome.status, outcome.stage, f"{outcome.reason}; the filter is {notes[0]}"
+                    .replace("is broader than needed, it", "is broader than needed: it")
+                    .replace("the filter is it does not", "the filter does not"))
 
 
 # --- the control ------------------------------------------------------------------------------------

@@ -142,7 +142,7 @@ def _judge_alarms(account: AccountFacts, spec: FilterSpec, flt: MetricFilter, t:
     if account.alarms is None:
         return [_error(account.errors.get("alarms") or "cloudwatch:DescribeAlarms did not report the alarms")]
     metric, published = f"{t.metric_namespace}/{t.metric_name}", _published(spec, t)
-    outcomes, unreadable, near = [], [], []
+    outcomes, unreadable, near, parts = [], [], [], []
     for alarm in account.alarms:
         if arn_part(alarm.arn, 3) not in ("", region):
             continue
@@ -153,21 +153,34 @@ def _judge_alarms(account: AccountFacts, spec: FilterSpec, flt: MetricFilter, t:
         if not any(m[:2] == (t.metric_namespace, t.metric_name) for m in ids):
             continue
         gap = _coverage(alarm, ids, published)
-        topics = [arn for arn in alarm.alarm_actions if arn_part(arn, 2) == "sns"]
-        if gap:
-            near.append(_fail(1, gap))
-        elif not alarm.actions_enabled:
-            outcomes.append(_fail(2, f"alarm {alarm.name} on {metric} has its actions disabled"))
-        elif not topics:
-            outcomes.append(_fail(3, f"alarm {alarm.name} on {metric} has no SNS topic among its alarm actions"))
-        else:
-            outcomes.extend(_judge_topic(account, spec, flt, alarm, arn) for arn in topics)
+        chain = _notifies(account, spec, flt, alarm, metric)
+        if not gap:
+            outcomes.extend(chain)
+            continue
+        near.append(_fail(1, gap))
+        if any(o.status is Status.PASS for o in chain):  # watches part of the events and notifies someone
+            parts.append((alarm.name, {label for label, mid in published.items() if mid in ids}))
     if any(o.status is Status.PASS for o in outcomes):
         return outcomes
+    if parts and set().union(*(labels for _, labels in parts)) >= set(published):
+        # Several alarms, one per dimension value, together notify on every required event.
+        names = ", ".join(name for name, _ in parts)
+        return [_Outcome(Status.PASS, 5, f"metric filter '{flt.name}' on log group {flt.log_group_name} counts "
+                                         f"{spec.summary}; alarms {names} together watch the metric of every "
+                                         "required event and notify a confirmed subscriber")]
     if unreadable:  # it might be the alarm that watches this metric: say so, never "no alarm"
         outcomes.append(_error(unreadable[0]))
     return outcomes or near or [_fail(1, f"metric filter '{flt.name}' counts {spec.summary}, but no alarm in "
                                          f"{region} watches its metric {metric}")]
+
+
+def _notifies(account: AccountFacts, spec: FilterSpec, flt: MetricFilter, alarm: Alarm, metric: str) -> list[_Outcome]:
+    topics = [arn for arn in alarm.alarm_actions if arn_part(arn, 2) == "sns"]
+    if not alarm.actions_enabled:
+        return [_fail(2, f"alarm {alarm.name} on {metric} has its actions disabled")]
+    if not topics:
+        return [_fail(3, f"alarm {alarm.name} on {metric} has no SNS topic among its alarm actions")]
+    return [_judge_topic(account, spec, flt, alarm, arn) for arn in topics]
 
 
 def _judge_group(account: AccountFacts, spec: FilterSpec, group: LogGroupFacts) -> list[_Outcome]:

@@ -86,6 +86,20 @@ def test_cloudwatch_kms_key_disable_or_deletion_alarm_configured_pass_math_sums_
     assert _judge(_kms_facts((alarm,)), KMS).status is Status.PASS
 
 
+def test_cloudwatch_kms_key_disable_or_deletion_alarm_configured_pass_one_alarm_per_dimension_value():
+    one, two = (dataclasses.replace(_alarm("DisableOrDeleteCMK"), name=f"cmk-{n}", dimensions=(("EventName", n),))
+                for n in ("DisableKey", "ScheduleKeyDeletion"))
+    result = _judge(_kms_facts((one, two)), KMS)
+    assert result.status is Status.PASS and "alarms cmk-DisableKey, cmk-ScheduleKeyDeletion together" in result.reason
+
+
+def test_cloudwatch_kms_key_disable_or_deletion_alarm_configured_fail_second_alarm_notifies_nobody():
+    one, two = (dataclasses.replace(_alarm("DisableOrDeleteCMK"), name=f"cmk-{n}", dimensions=(("EventName", n),),
+                                    actions_enabled=n == "DisableKey")
+                for n in ("DisableKey", "ScheduleKeyDeletion"))
+    assert _judge(_kms_facts((one, two)), KMS).status is Status.FAIL
+
+
 # --- item 2: metric-math alarms -------------------------------------------------------------------------
 
 ROOT = metric_id(NS, "RootUsage")

@@ -184,11 +184,11 @@ def _notifies(account: AccountFacts, spec: FilterSpec, flt: MetricFilter, alarm:
 
 
 def _judge_group(account: AccountFacts, spec: FilterSpec, group: LogGroupFacts) -> list[_Outcome]:
+    if group.exists is False:  # a definite answer (ResourceNotFoundException): no filter can count anything
+        return [_fail(0, f"log group {group.name} does not exist")]
     if group.metric_filters is None:
         return [_error(group.errors.get("metric_filters")
                        or f"logs:DescribeMetricFilters did not report the filters of log group {group.name}")]
-    if group.exists is False:
-        return [_fail(0, f"log group {group.name} does not exist")]
     if not group.metric_filters:
         return [_fail(0, f"log group {group.name} has no metric filters")]
     verdicts = [(f, check_filter(spec, f.pattern)) for f in group.metric_filters]

@@ -157,6 +157,14 @@ def test_cloudwatch_root_usage_alarm_configured_fail_topic_deleted():
     assert result.status is Status.FAIL and "no longer exists" in result.reason and TOPIC in result.reason
 
 
+def test_cloudwatch_root_usage_alarm_configured_fail_log_group_absent_even_if_filters_unread():
+    facts = _facts()
+    group = facts.log_groups[GROUP]
+    group.exists, group.metric_filters = False, None  # another collector found the group absent first
+    result = _judge(facts)
+    assert result.status is Status.FAIL and "does not exist" in result.reason
+
+
 # --- moto end to end --------------------------------------------------------------------------------------
 
 @pytest.fixture

@@ -204,3 +204,21 @@ def test_cloudwatch_root_usage_alarm_configured_pass_live_metric_math_alarm(sess
         {"Id": "e1", "Expression": "FILL(m1, 0)", "ReturnData": True}])
     result = support.audit("cloudwatch_root_usage_alarm_configured", session)
     assert result.status is Status.PASS and "cis-RootUsage" in result.reason, result.reason
+
+
+def test_field_names_read_by_the_collector_exist_in_botocore_models():
+    """The names collect/monitoring.py reads, checked against botocore's service models, not our copy."""
+    import botocore.session
+
+    models = botocore.session.get_session()
+    alarm = models.get_service_model("cloudwatch").shape_for("MetricAlarm").members
+    query = models.get_service_model("cloudwatch").shape_for("MetricDataQuery").members
+    metric = models.get_service_model("cloudwatch").shape_for("Metric").members
+    transform = models.get_service_model("logs").shape_for("MetricTransformation").members
+    sns_errors = {s.metadata["error"]["code"] for s in models.get_service_model("sns").operation_model(
+        "ListSubscriptionsByTopic").error_shapes}
+    assert {"MetricName", "Namespace", "Dimensions", "Metrics", "AlarmActions", "ActionsEnabled"} <= set(alarm)
+    assert {"Id", "MetricStat", "Expression", "ReturnData", "AccountId"} <= set(query)
+    assert {"Namespace", "MetricName", "Dimensions"} <= set(metric)
+    assert {"metricName", "metricNamespace", "metricValue", "dimensions"} <= set(transform)
+    assert "NotFound" in sns_errors

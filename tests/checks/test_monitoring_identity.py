@@ -181,6 +181,17 @@ def test_cloudwatch_root_usage_alarm_configured_fail_live_topic_deleted(session)
     assert "no longer exists (SNS answered NotFound)" in result.reason
 
 
+def test_cloudwatch_root_usage_alarm_configured_fail_live_log_group_deleted(session):
+    """moto answers [] for a missing group; the sandbox layer answers ResourceNotFoundException as AWS does."""
+    from checks.sandbox import logs_compat
+
+    support.build(session)
+    session.client("logs", region_name=REGION).delete_log_group(logGroupName=support.GROUP)
+    with logs_compat.applied():
+        result = support.audit("cloudwatch_root_usage_alarm_configured", session)
+    assert result.status is Status.FAIL and "does not exist" in result.reason, result.reason
+
+
 def _replace_alarm(session, topic, **metric):
     cw = session.client("cloudwatch", region_name=REGION)
     cw.delete_alarms(AlarmNames=["cis-RootUsage"])

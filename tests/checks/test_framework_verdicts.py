@@ -1,7 +1,7 @@
 """Every control that cites a CIS, Security Hub or AWS Config item gives that item's verdict (issue #13 item 7).
 
-For each framework reference in the catalog (starting with the monitoring controls CM-01..CM-15 and the S3
-data-event controls CT-12/CT-13) a table of documented PASS and FAIL examples runs through the rule. The
+For each framework reference in the catalog (starting with the monitoring controls CM-01..CM-15, the S3
+data-event controls CT-12/CT-13 and the log bucket's publicity, CT-09) a table of documented PASS and FAIL examples runs through the rule. The
 expected verdicts come from the framework's own text, not from trailguard:
 - CIS AWS Foundations monitoring items (v1.2 3.1-3.14, v1.4-5.0 4.1-4.15, v6.0+ 5.1-5.15), audit procedure:
   "1. Identify the log group name configured for use with active multi-region CloudTrail ... Ensure
@@ -34,11 +34,11 @@ from checks.cis import FILTER_SPECS, SPECS_BY_CONTROL
 from checks.facts import (AccountFacts, AdvancedSelector, Alarm, ClassicSelector, DataResource, EventSelectors,
                           FieldSelector, LogGroupFacts, MetricFilter, MetricTransformation, TopicFacts, TrailStatus)
 from checks.model import Status
-from checks.rules import all_rules
 
 FRAMEWORKS = ("CIS AWS Foundations", "AWS Security Hub", "AWS Config")
+CT09 = "cloudtrail_bucket_not_public"
 IN_SCOPE = {s.control_id for s in FILTER_SPECS} | {"cloudtrail_s3_write_data_events_enabled",
-                                                   "cloudtrail_s3_read_data_events_enabled"}
+                                                   "cloudtrail_s3_read_data_events_enabled", CT09}
 P, F, NA = Status.PASS, Status.FAIL, Status.NOT_APPLICABLE
 ACCOUNT, REGION, NS = support.ACCOUNT, support.REGION, "CISBenchmark"
 TOPIC = f"arn:aws:sns:{REGION}:{ACCOUNT}:cis-alarms"
@@ -144,6 +144,52 @@ S3_EXAMPLES = {  # write?, examples
 }
 
 
+# --- the log bucket is not public (CT-09) ----------------------------------------------------------------
+# CIS v1.4 3.3 audit: no ACL grant to AllUsers or AuthenticatedUsers, no Allow statement with Principal "*" or
+# {"AWS": "*"}. Security Hub CloudTrail.6 and Config cloudtrail-s3-bucket-public-access-prohibited rely on S3's
+# own public-access evaluation ("The meaning of public", Block Public Access), so only they get the examples
+# that depend on it (a limiting condition, IgnorePublicAcls).
+
+def _bucket(kit, **over):
+    from checks.facts import PublicAccessBlock
+
+    return kit.account(buckets=[kit.bucket(public_access_block=PublicAccessBlock(), **over)])
+
+
+def _grant(group):
+    from checks.facts import Grant
+
+    return (Grant("Group", f"http://acs.amazonaws.com/groups/global/{group}", "READ"),)
+
+
+def _open(principal="*", condition=None):
+    st = {"Effect": "Allow", "Principal": principal, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::trail-archive/*"}
+    return {"Statement": [{**st, **({"Condition": condition} if condition else {})}]}
+
+
+BUCKET_EXAMPLES = [  # (label, build, expected, S3-evaluation only)
+    ("no public ACL grant and no open policy statement", lambda k: _bucket(k), P, False),
+    ("ACL grants READ to AllUsers", lambda k: _bucket(k, acl_grants=_grant("AllUsers")), F, False),
+    ("ACL grants READ to AuthenticatedUsers", lambda k: _bucket(k, acl_grants=_grant("AuthenticatedUsers")), F, False),
+    ('policy Allow to Principal "*"', lambda k: _bucket(k, policy=_open()), F, False),
+    ('policy Allow to {"AWS": "*"}', lambda k: _bucket(k, policy=_open({"AWS": "*"})), F, False),
+    ("policy Allow to a fixed account", lambda k: _bucket(k, policy=_open({"AWS": "arn:aws:iam::111122223333:root"})),
+     P, False),
+    ('"*" pinned to a fixed aws:SourceVpce', lambda k: _bucket(k, policy=_open(
+        condition={"StringEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}})), P, True),
+    ('"*" with aws:SourceIp 0.0.0.0/0', lambda k: _bucket(k, policy=_open(
+        condition={"IpAddress": {"aws:SourceIp": "0.0.0.0/0"}})), F, True),
+    ("AllUsers ACL grant neutralised by IgnorePublicAcls", lambda k: kit_ignore(k), P, True),
+]
+
+
+def kit_ignore(kit):
+    from checks.facts import PublicAccessBlock
+
+    return kit.account(buckets=[kit.bucket(public_access_block=PublicAccessBlock(ignore_public_acls=True),
+                                           acl_grants=_grant("AllUsers"))])
+
+
 # --- the catalog-level sweep --------------------------------------------------------------------------
 
 def _cases():
@@ -161,6 +207,10 @@ def _cases():
                 table = MONITORING_EXAMPLES + (SECURITY_HUB_EXTRA if ref.framework == "AWS Security Hub" else [])
                 cases += [(control.id, ref.label(), label, lambda k, b=build, s=spec, e=era: b(s, e), want)
                           for label, build, want in table]
+            elif control.id == CT09:
+                s3_rules = ref.framework != "CIS AWS Foundations"
+                cases += [(control.id, ref.label(), label, build, want)
+                          for label, build, want, needs_s3 in BUCKET_EXAMPLES if s3_rules or not needs_s3]
             else:
                 table = S3_EXAMPLES[control.id == "cloudtrail_s3_write_data_events_enabled"]
                 cases += [(control.id, ref.label(), label, build, want) for label, build, want in table]
@@ -173,9 +223,8 @@ CASES = _cases()
 @pytest.mark.parametrize("control_id, ref, label, build, expected", CASES,
                          ids=[f"{c[1]}:{c[2]}" for c in CASES])
 def test_control_gives_the_framework_items_verdict(kit, control_id, ref, label, build, expected):
-    facts = build(kit)
-    result = all_rules()[control_id].predicate(facts)
-    assert result.status is expected, f"{ref}, {label}: {result.reason}"
+    finding = kit.one(control_id, build(kit))  # through the engine, as an audit runs it
+    assert finding.status is expected, f"{ref}, {label}: {finding.reason}"
 
 
 def test_every_in_scope_framework_reference_has_documented_pass_and_fail_examples():

@@ -166,6 +166,8 @@ class MetricTransformation:
     metric_name: str
     metric_namespace: str
     metric_value: str = "1"
+    # (dimension name, field selector such as "$.eventName"), sorted; () publishes without dimensions
+    dimensions: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -193,10 +195,23 @@ class LogGroupFacts:
 
 
 @dataclass(frozen=True)
+class MetricQuery:
+    """One MetricDataQuery of a metric-math alarm: a MetricStat (namespace, name, dimensions) or an expression."""
+
+    id: str
+    return_data: bool = True
+    namespace: str = ""
+    metric_name: str = ""
+    dimensions: tuple[tuple[str, str], ...] = ()  # (name, value), sorted
+    expression: str = ""
+    account_id: str = ""  # MetricStat of another account (cross-account observability); "" for this one
+
+
+@dataclass(frozen=True)
 class Alarm:
     name: str
     arn: str
-    metric_name: str
+    metric_name: str  # "" for a metric-math alarm (see queries)
     namespace: str
     actions_enabled: bool
     alarm_actions: tuple[str, ...] = ()
@@ -205,6 +220,8 @@ class Alarm:
     threshold: float | None = None
     period: int | None = None
     evaluation_periods: int | None = None
+    dimensions: tuple[tuple[str, str], ...] = ()  # (name, value), sorted; a metric is namespace+name+dimensions
+    queries: tuple[MetricQuery, ...] = ()  # the alarm's Metrics (MetricDataQueries), when it uses metric math
 
 
 @dataclass
@@ -213,6 +230,7 @@ class TopicFacts:
     owner_account_id: str | None = None
     confirmed_subscriptions: int | None = None  # subscriptions with a real SubscriptionArn
     pending_subscriptions: int | None = None
+    exists: bool | None = None  # False: SNS answered NotFound (the topic was deleted), so nobody is notified
     kms_master_key_id: str | None = None
     errors: dict[str, str] = field(default_factory=dict)
 

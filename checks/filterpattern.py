@@ -371,3 +371,12 @@ def matches(pattern_or_node: str | Node, event: dict) -> bool:
     if not isinstance(event, dict):
         raise TypeError(f"an event is a dict (a parsed JSON log event), not {type(event).__name__}")
     return evaluate(node, event)
+
+
+def field_value(event: dict, selector: str) -> str | None:
+    """The text a metric filter publishes for the field ``selector`` ("$.eventName") of an event, as a
+    dimension value; None when the event lacks the field (or it is null, an object or an array)."""
+    value = _resolve(event, _selector(_Tok("WORD", selector, 1)))
+    if value is _MISSING or value is None or isinstance(value, (dict, list)):
+        return None
+    return _as_text(value)

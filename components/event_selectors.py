@@ -1,9 +1,11 @@
 """CloudTrail advanced event selectors built from named presets (config key ``eventSelectors``).
 
-Only advanced selectors are produced: they can exclude the trail's own buckets by ARN prefix, which basic
-selectors cannot, so S3 data events never log CloudTrail's own writes (the LZA #1192 feedback loop that
-reported ~1.5 billion PutObject events). Data selectors never carry management events (LZA #449 paid for
-management events three times).
+Only advanced selectors are produced. The S3 presets record all current and future buckets, as CIS
+3.8/3.9 (v6.0+ 4.8/4.9) and Config's cloudtrail-all-*-s3-data-event-check require. Advanced selectors can
+also exclude the trail's own buckets by ARN prefix (``excludeLogBucketsFromDataEvents``, off by default),
+against the LZA #1192 feedback loop (~1.5 billion PutObject events from logging the log bucket); that
+breaks CT-12/CT-13, so it is an explicit opt-out, never the default. Data selectors never carry management
+events (LZA #449 paid for management events three times).
 """
 from __future__ import annotations
 
@@ -56,11 +58,15 @@ def build_selectors(
     *,
     partition: str,
     excluded_buckets: list[str],
+    exclude_own_buckets: bool = False,
     s3_buckets: list[str] = (),
     lambda_function_arns: list[str] = (),
     dynamodb_table_arns: list[str] = (),
 ) -> list[dict]:
     """Advanced selectors for validated presets, as dicts of pulumi-aws v7 argument names.
+
+    ``excluded_buckets`` are the trail's own log buckets: never listed in ``s3_buckets`` (a loop), and left
+    out of the all-buckets S3 presets only when ``exclude_own_buckets`` is set.
 
     v7 spells the prefix/suffix operators in the plural (``starts_withs``, ``not_starts_withs``); the engine
     names are ``startsWiths``/``notStartsWiths``. :func:`to_args` turns the dicts into typed args, which
@@ -90,7 +96,8 @@ def build_selectors(
                     f"s3DataEventBuckets: {list(s3_buckets)!r} lists only the trail's own log buckets, whose data "
                     "events would loop back into the trail; allowed: other bucket names.")
             fields.append(_field("resources.ARN", starts_withs=[f"arn:{partition}:s3:::{b}/" for b in chosen]))
-        else:
+        elif exclude_own_buckets and excluded_buckets:
+            # Opt-in only: "all buckets" minus the log buckets fails CIS 3.8/3.9 and Config (CT-12/CT-13).
             fields.append(_field("resources.ARN",
                                  not_starts_withs=[f"arn:{partition}:s3:::{b}/" for b in excluded_buckets]))
         selectors.append({"name": f"S3 data events ({s3_mode})", "field_selectors": fields})

@@ -72,6 +72,11 @@ class Settings:
     disable_delivery_notifications: bool = _setting(
         "disableDeliveryNotifications", False, doc="Breaks cloudtrail_sns_notifications_enabled (CT-17).")
     event_selectors: tuple[str, ...] = _setting("eventSelectors", factory=lambda: ("management-all",))
+    exclude_log_buckets_from_data_events: bool = _setting(
+        "excludeLogBucketsFromDataEvents", False,
+        doc="Leaves the trail's own log buckets out of the s3-* presets (against the LZA #1192 feedback loop). "
+            "Breaks cloudtrail_s3_write_data_events_enabled (CT-12) and cloudtrail_s3_read_data_events_enabled "
+            "(CT-13): CIS 3.8/3.9 and Config require all buckets.")
     s3_data_event_buckets: tuple[str, ...] = _setting("s3DataEventBuckets", factory=tuple)
     lambda_function_arns: tuple[str, ...] = _setting("lambdaFunctionArns", factory=tuple)
     dynamodb_table_arns: tuple[str, ...] = _setting("dynamodbTableArns", factory=tuple)

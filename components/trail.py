@@ -83,6 +83,7 @@ class OrganizationTrail(pulumi.ComponentResource):
         selectors = build_selectors(
             list(s.event_selectors), partition=p,
             excluded_buckets=[b for b in (log_bucket_name, access_bucket_name) if b],
+            exclude_own_buckets=s.exclude_log_buckets_from_data_events,
             s3_buckets=list(s.s3_data_event_buckets), lambda_function_arns=list(s.lambda_function_arns),
             dynamodb_table_arns=list(s.dynamodb_table_arns))
 

@@ -38,6 +38,8 @@ _RATIONALE = {
 
 def _frameworks(spec: cis.FilterSpec) -> tuple[FrameworkRef, ...]:
     refs = []
+    if spec.cis_item is not None and spec.cis_item <= 14:  # CIS v1.2 3.1-3.14 (what Security Hub CloudWatch.N checks)
+        refs.append(FrameworkRef("CIS AWS Foundations", f"3.{spec.cis_item}", "1.2"))
     if spec.cis_item is not None:
         refs.append(FrameworkRef("CIS AWS Foundations", f"4.{spec.cis_item}", "1.4-5.0"))
         refs.append(FrameworkRef("CIS AWS Foundations", f"5.{spec.cis_item}", "6.0+"))

@@ -5,10 +5,12 @@ Which log group: that of a multi-region, logging trail recording all management 
 organization trail seen from a member) or outside the audited regions, the controls are
 NOT_APPLICABLE, as Security Hub reports NO_DATA: only the log group's owner can fix or see it.
 
-A chain passes when a filter on the log group counts every required event of the spec and none of its
-decoys (:func:`checks.cis.check_filter`), an alarm in the log group's region watches the filter's metric
-(name AND namespace) with actions enabled and an SNS action, and that topic has at least one confirmed
-subscription. Any passing chain passes the control; otherwise an unknown link is ERROR (never PASS) and
+A chain passes when a filter on the log group counts every required event of the spec (extra breadth is
+fine, :func:`checks.cis.check_filter`), an alarm in the log group's region watches the filter's metric
+by its full identity (namespace, name AND dimensions, :mod:`checks.metricmath`; a metric-math alarm counts
+when its returned value depends on that metric) with actions enabled and an SNS action, and that topic
+exists and has at least one confirmed subscription (a topic SNS answers NotFound for notifies nobody: FAIL).
+An alarm whose expression we cannot read makes the control ERROR unless another alarm passes. Any passing chain passes the control; otherwise an unknown link is ERROR (never PASS) and
 else the finding reports the chain that got furthest, naming what is missing.
 """
 from __future__ import annotations
@@ -16,7 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from checks.arns import arn_part
-from checks.cis import FILTER_SPECS, FilterSpec, check_filter
+from checks.cis import FILTER_SPECS, FilterSpec, check_filter, listed
+from checks.filterpattern import field_value
+from checks.metricmath import MetricId, describe, metric_id, watched
 from checks.facts import AccountFacts, Alarm, LogGroupFacts, MetricFilter, MetricTransformation, TrailFacts
 from checks.model import Result, Status
 from checks.rules import rule
@@ -93,6 +97,9 @@ def _placement(account: AccountFacts, trail: TrailFacts) -> tuple[str, str]:
 def _judge_topic(account: AccountFacts, spec: FilterSpec, flt: MetricFilter, alarm: Alarm,
                  topic_arn: str) -> _Outcome:
     topic = account.topics.get(topic_arn)
+    if topic is not None and topic.exists is False:
+        return _fail(4, f"alarm {alarm.name} notifies topic {topic_arn}, which no longer exists (SNS answered "
+                        "NotFound), so nobody is notified")
     if topic is None or topic.confirmed_subscriptions is None:
         errors = topic.errors if topic else {}
         return _error(errors.get("subscriptions")
@@ -105,44 +112,104 @@ def _judge_topic(account: AccountFacts, spec: FilterSpec, flt: MetricFilter, ala
                                     f"{topic.confirmed_subscriptions} confirmed subscription(s)")
 
 
+def _published(spec: FilterSpec, t: MetricTransformation) -> dict[str, MetricId]:
+    """The metric each required event is counted in (probe label -> identity): one metric without dimensions,
+    or, when the filter publishes dimensions, one per combination of the events' field values."""
+    dims = {}
+    for probe in spec.required:
+        values = [(name, field_value(probe.event, sel)) for name, sel in t.dimensions]
+        dims[probe.label] = metric_id(t.metric_namespace, t.metric_name,
+                                      [(n, v) for n, v in values if v is not None])
+    return dims
+
+
+def _coverage(alarm: Alarm, ids: frozenset, published: dict[str, MetricId]) -> str:
+    """"" when the alarm watches the metric of every required event; else why it does not."""
+    missed = [label for label, mid in published.items() if mid not in ids]
+    if not missed:
+        return ""
+    same = sorted(describe(m) for m in ids if m[:2] == next(iter(published.values()))[:2])
+    if len(missed) == len(published):
+        watching = f"watches {same[0]}" if same else "watches other metrics"
+        return (f"alarm {alarm.name} {watching}, but the filter publishes {describe(published[missed[0]])}, "
+                "a different metric, so the alarm never fires")
+    return (f"alarm {alarm.name} watches only part of the filter's metrics: {listed(missed)} "
+            f"{'is' if len(missed) == 1 else 'are'} published under {describe(published[missed[0]])}")
+
+
 def _judge_alarms(account: AccountFacts, spec: FilterSpec, flt: MetricFilter, t: MetricTransformation,
                   region: str) -> list[_Outcome]:
     if account.alarms is None:
         return [_error(account.errors.get("alarms") or "cloudwatch:DescribeAlarms did not report the alarms")]
-    metric = f"{t.metric_namespace}/{t.metric_name}"
-    alarms = [a for a in account.alarms if a.metric_name == t.metric_name and a.namespace == t.metric_namespace
-              and arn_part(a.arn, 3) in ("", region)]
-    if not alarms:
-        return [_fail(1, f"metric filter '{flt.name}' counts {spec.summary}, but no alarm in {region} "
-                         f"watches its metric {metric}")]
-    outcomes = []
-    for alarm in alarms:
-        topics = [arn for arn in alarm.alarm_actions if arn_part(arn, 2) == "sns"]
-        if not alarm.actions_enabled:
-            outcomes.append(_fail(2, f"alarm {alarm.name} on {metric} has its actions disabled"))
-        elif not topics:
-            outcomes.append(_fail(3, f"alarm {alarm.name} on {metric} has no SNS topic among its alarm actions"))
-        else:
-            outcomes.extend(_judge_topic(account, spec, flt, alarm, arn) for arn in topics)
-    return outcomes
+    metric, published = f"{t.metric_namespace}/{t.metric_name}", _published(spec, t)
+    outcomes, unreadable, near, parts = [], [], [], []
+    for alarm in account.alarms:
+        if arn_part(alarm.arn, 3) not in ("", region):
+            continue
+        ids = watched(alarm, account.account_id)
+        if isinstance(ids, str):
+            unreadable.append(ids)
+            continue
+        if not any(m[:2] == (t.metric_namespace, t.metric_name) for m in ids):
+            continue
+        gap = _coverage(alarm, ids, published)
+        chain = _notifies(account, spec, flt, alarm, metric)
+        if not gap:
+            outcomes.extend(chain)
+            continue
+        near.append(_fail(1, gap))
+        if any(o.status is Status.PASS for o in chain):  # watches part of the events and notifies someone
+            parts.append((alarm.name, {label for label, mid in published.items() if mid in ids}))
+    if any(o.status is Status.PASS for o in outcomes):
+        return outcomes
+    if parts and set().union(*(labels for _, labels in parts)) >= set(published):
+        # Several alarms, one per dimension value, together notify on every required event.
+        names = ", ".join(name for name, _ in parts)
+        return [_Outcome(Status.PASS, 5, f"metric filter '{flt.name}' on log group {flt.log_group_name} counts "
+                                         f"{spec.summary}; alarms {names} together watch the metric of every "
+                                         "required event and notify a confirmed subscriber")]
+    if unreadable:  # it might be the alarm that watches this metric: say so, never "no alarm"
+        outcomes.append(_error(unreadable[0]))
+    return outcomes or near or [_fail(1, f"metric filter '{flt.name}' counts {spec.summary}, but no alarm in "
+                                         f"{region} watches its metric {metric}")]
+
+
+def _notifies(account: AccountFacts, spec: FilterSpec, flt: MetricFilter, alarm: Alarm, metric: str) -> list[_Outcome]:
+    topics = [arn for arn in alarm.alarm_actions if arn_part(arn, 2) == "sns"]
+    if not alarm.actions_enabled:
+        return [_fail(2, f"alarm {alarm.name} on {metric} has its actions disabled")]
+    if not topics:
+        return [_fail(3, f"alarm {alarm.name} on {metric} has no SNS topic among its alarm actions")]
+    return [_judge_topic(account, spec, flt, alarm, arn) for arn in topics]
 
 
 def _judge_group(account: AccountFacts, spec: FilterSpec, group: LogGroupFacts) -> list[_Outcome]:
+    if group.exists is False:  # a definite answer (ResourceNotFoundException): no filter can count anything
+        return [_fail(0, f"log group {group.name} does not exist")]
     if group.metric_filters is None:
         return [_error(group.errors.get("metric_filters")
                        or f"logs:DescribeMetricFilters did not report the filters of log group {group.name}")]
-    if group.exists is False:
-        return [_fail(0, f"log group {group.name} does not exist")]
     if not group.metric_filters:
         return [_fail(0, f"log group {group.name} has no metric filters")]
     verdicts = [(f, check_filter(spec, f.pattern)) for f in group.metric_filters]
     passing = [f for f, v in verdicts if v.ok]
     if not passing:
         flt, verdict = min(verdicts, key=lambda fv: fv[1].distance)
-        return [_fail(0, f"no metric filter on log group {group.name} counts {spec.summary} without decoys; "
+        return [_fail(0, f"no metric filter on log group {group.name} counts all {spec.summary}; "
                          f"the closest, '{flt.name}', {verdict.reason}")]
-    return [o for f in passing for t in f.transformations for o in _judge_alarms(account, spec, f, t, group.region)] or [
-        _fail(1, f"metric filter '{passing[0].name}' on log group {group.name} publishes no metric")]
+    outcomes = [_noted(o, v) for f, v in verdicts if v.ok for t in f.transformations
+                for o in _judge_alarms(account, spec, f, t, group.region)]
+    return outcomes or [_fail(1, f"metric filter '{passing[0].name}' on log group {group.name} publishes no metric")]
+
+
+def _noted(outcome: _Outcome, verdict) -> _Outcome:
+    """A PASS keeps what the filter's verdict noted: breadth beyond the control, an event newer CIS adds."""
+    notes = verdict.reason.split("; ", 1)[1:]
+    if outcome.status is not Status.PASS or not notes:
+        return outcome
+    return _Outcome(outcome.status, outcome.stage, f"{outcome.reason}; the filter is {notes[0]}"
+                    .replace("is broader than needed, it", "is broader than needed: it")
+                    .replace("the filter is it does not", "the filter does not"))
 
 
 # --- the control ------------------------------------------------------------------------------------

@@ -138,17 +138,23 @@ def _advanced_s3(sel: AdvancedSelector, ro: str, partition: str, exempt: set[str
         if left_out is None:
             return Coverage(False, f"{_label(sel)} narrows S3 data events to some buckets by resources.ARN")
         skipped += left_out
-    note = f"excluding only its own log bucket(s) {', '.join(sorted(set(skipped)))}" if skipped else ""
-    return Coverage(True, note)
+    if skipped:
+        # CIS 3.8/3.9 (4.8/4.9) and Config cloudtrail-all-*-s3-data-event-check: all current and future buckets.
+        # Leaving out the trail's own log bucket is a defensible choice (LZA #1192), not a pass of those items.
+        return Coverage(False, f"{_label(sel)} leaves out the trail's own log bucket(s) "
+                               f"{', '.join(sorted(set(skipped)))} by resources.ARN, so it does not record all "
+                               "buckets (waive this control if the exclusion is deliberate)")
+    return Coverage(True, "")
 
 
 def s3_object_coverage(selectors: EventSelectors, *, write: bool, partition: str = "aws",
                        exempt_buckets: set[str] = frozenset()) -> Coverage:
     """S3 object reads (write=False) or writes (write=True) of all current and future buckets recorded?
 
-    `exempt_buckets` (the trail's own log bucket and its access-log target) may be excluded by
-    resources.ARN NotStartsWith without losing coverage: trailguard excludes them on purpose, because
-    logging reads/writes of the log bucket itself feeds back into the trail.
+    "All" means all: CIS 3.8/3.9 (v6.0+ 4.8/4.9) and AWS Config's cloudtrail-all-write-s3-data-event-check /
+    cloudtrail-all-read-s3-data-event-check require all current and future buckets, so any resources.ARN
+    narrowing fails. `exempt_buckets` (the trail's own log bucket and its access-log target) only words the
+    finding: excluding them guards against the LZA #1192 feedback loop, and is a deliberate, waivable FAIL.
     """
     ro = WRITE if write else READ
     kind = "write" if write else "read"

@@ -42,6 +42,9 @@ def _patch_moto() -> None:
             target_bucket.policy = saved
 
     FakeBucket._log_permissions_enabled_policy = staticmethod(tolerant)
+    from checks.sandbox import logs_compat
+
+    logs_compat.apply()
     _PATCHED = True
 
 

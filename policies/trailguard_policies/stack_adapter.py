@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from checks.facts import (
-    AccountFacts, Alarm, BucketFacts, Grant, KeyFacts, LogGroupFacts, MetricFilter, MetricTransformation,
+    AccountFacts, Alarm, BucketFacts, Grant, KeyFacts, LogGroupFacts, MetricFilter, MetricQuery, MetricTransformation,
     PublicAccessBlock, TopicFacts,
 )
 
@@ -82,6 +82,15 @@ def _get(res: StackResource, key: str, default):
     """A prop, its default when absent or null; UNKNOWN stays UNKNOWN (never `or` an UNKNOWN)."""
     value = res.get(key)
     return default if value is None else value
+
+
+def _metric_query(q: dict) -> MetricQuery:
+    """A MetricAlarm metricQueries item (pulumi-aws camelCase) as the audit's MetricQuery."""
+    metric = q.get("metric") or {}
+    return MetricQuery(id=q.get("id", ""), return_data=q.get("returnData") is not False,
+                       namespace=metric.get("namespace", ""), metric_name=metric.get("metricName", ""),
+                       dimensions=tuple(sorted((metric.get("dimensions") or {}).items())),
+                       expression=q.get("expression") or "", account_id=q.get("accountId") or "")
 
 
 def _known(value, default=None):
@@ -256,7 +265,8 @@ class _Builder:
                 group.metric_filters = None
                 group.errors["metric_filters"] = f"LogMetricFilter {res.name} is not known until deploy."
                 continue
-            transform = MetricTransformation(mt.get("name", ""), mt.get("namespace", ""), str(mt.get("value", "1")))
+            transform = MetricTransformation(mt.get("name", ""), mt.get("namespace", ""), str(mt.get("value", "1")),
+                                             tuple(sorted((mt.get("dimensions") or {}).items())))
             group.metric_filters += (MetricFilter(_known(res.get("name"), res.name), group.name, pattern or "",
                                                   (transform,)),)
 
@@ -280,8 +290,9 @@ class _Builder:
     def alarms(self) -> None:
         alarms = []
         for res in self.of(ALARM):
-            fields = {k: res.get(k) for k in ("metricName", "namespace", "actionsEnabled")}
-            if any(v is UNKNOWN for v in fields.values()):  # cannot tell which metric it watches: no verdict
+            fields = {k: res.get(k) for k in ("metricName", "namespace", "actionsEnabled", "dimensions",
+                                              "metricQueries")}
+            if any(contains_unknown(v) for v in fields.values()):  # cannot tell which metric it watches: no verdict
                 self.view.account.alarms = None
                 self.view.account.errors["alarms"] = f"MetricAlarm {res.name} is not known until deploy."
                 return
@@ -294,7 +305,9 @@ class _Builder:
                 metric_name=fields["metricName"] or "", namespace=fields["namespace"] or "",
                 actions_enabled=fields["actionsEnabled"] is not False, alarm_actions=tuple(resolved),
                 statistic=_known(res.get("statistic"), ""), comparison_operator=_known(res.get("comparisonOperator"), ""),
-                threshold=numbers["threshold"], period=numbers["period"], evaluation_periods=numbers["evaluationPeriods"]))
+                threshold=numbers["threshold"], period=numbers["period"], evaluation_periods=numbers["evaluationPeriods"],
+                dimensions=tuple(sorted((fields["dimensions"] or {}).items())),
+                queries=tuple(_metric_query(q) for q in fields["metricQueries"] or ())))
         self.view.account.alarms = tuple(alarms)
 
     def _action(self, action, topics: list[str]) -> str:

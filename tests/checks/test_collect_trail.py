@@ -50,7 +50,7 @@ def test_cloudtrail_multi_region_management_events_enabled_fail_live_kms_exclusi
     assert "kms.amazonaws.com" in finding.reason
 
 
-def test_cloudtrail_s3_read_data_events_enabled_pass_live_advanced_selector_excluding_log_buckets(world):
+def test_cloudtrail_s3_read_data_events_enabled_fail_live_advanced_selector_excluding_log_buckets(world):
     world.hardened(advanced=[
         {"Name": "management", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]},
         {"Name": "s3", "FieldSelectors": [
@@ -59,8 +59,12 @@ def test_cloudtrail_s3_read_data_events_enabled_pass_live_advanced_selector_excl
                                                          "arn:aws:s3:::trail-access-logs/"]}]}])
     _, findings = world.run("cloudtrail_s3_read_data_events_enabled", "cloudtrail_s3_write_data_events_enabled",
                             "cloudtrail_multi_region_management_events_enabled")
-    assert [f.status for f in findings] == [Status.PASS] * 3
-    assert "excluding only its own log bucket(s)" in findings[1].reason
+    # CIS 3.8/3.9 and Config cloudtrail-all-*-s3-data-event-check require all current and future buckets
+    status = {f.control_id: f.status for f in findings}
+    assert status == {"cloudtrail_s3_read_data_events_enabled": Status.FAIL,
+                      "cloudtrail_s3_write_data_events_enabled": Status.FAIL,
+                      "cloudtrail_multi_region_management_events_enabled": Status.PASS}
+    assert all("leaves out the trail's own log bucket(s)" in f.reason for f in findings if f.status is Status.FAIL)
 
 
 def test_cloudtrail_s3_read_data_events_enabled_fail_live_advanced_write_only(world):

@@ -76,11 +76,13 @@ def broken_pattern(control_id: str) -> tuple[str, str]:
     """A realistic mistake for the control's filter, and the text its FAIL reason must contain."""
     spec = SPECS_BY_CONTROL[control_id]
     special = {
-        "UnauthorizedAPICalls": ('{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }',
-                                 "AccessDenied from delivery.logs.amazonaws.com"),
-        "NoMFAConsoleSignin": ('{ $.eventName = "ConsoleLogin" }', "IAM user console sign-in with MFA"),
-        "RootUsage": ('{ $.userIdentity.type = "Root" }', "invokedBy set"),
-        "ConsoleSigninFailures": ("{ $.eventName = ConsoleLogin }", "successful console sign-in"),
+        "UnauthorizedAPICalls": ('{ ($.errorCode = "*UnauthorizedOperation") }', "does not count s3 AccessDenied"),
+        "NoMFAConsoleSignin": ('{ $.eventName = "ConsoleLogin" && $.additionalEventData.MFAUsed = "Yes" }',
+                               "does not count IAM user console sign-in without MFA"),
+        "RootUsage": ('{ $.userIdentity.type = "Root" && $.eventName = "ConsoleLogin" }',
+                      "does not count root API call"),
+        "ConsoleSigninFailures": ('{ $.eventName = ConsoleLogin && $.errorMessage = "Failed" }',
+                                  "does not count failed console sign-in"),
     }
     if spec.name in special:
         return special[spec.name]

@@ -118,10 +118,11 @@ def test_cloudtrail_s3_write_data_events_enabled_pass_classic_all_buckets(kit):
     assert kit.one(CT12, kit.account()).status is Status.PASS
 
 
-def test_cloudtrail_s3_write_data_events_enabled_pass_excluding_only_own_log_buckets(kit):
+def test_cloudtrail_s3_write_data_events_enabled_fail_excluding_own_log_buckets(kit):
+    # CIS 3.8 / Config cloudtrail-all-write-s3-data-event-check: "all current and future buckets"
     finding = kit.one(CT12, kit.account(kit.trail(selectors=adv((MGMT,), (*S3, OWN_LOGS)))))
-    assert finding.status is Status.PASS
-    assert "excluding only its own log bucket(s) trail-access-logs, trail-archive" in finding.reason
+    assert finding.status is Status.FAIL
+    assert "leaves out the trail's own log bucket(s) trail-access-logs, trail-archive" in finding.reason
 
 
 @pytest.mark.parametrize("arn_condition", [

@@ -33,7 +33,10 @@ def test_cloudtrail_bucket_not_public_pass_all_blocked(kit):
     (dict(policy=statement({"AWS": "*"})), "allows any principal"),
     (dict(policy=statement("*", {"StringEqualsIfExists": {"aws:SourceAccount": "123456789012"}})), "any principal"),
     (dict(policy_is_public=True), "GetBucketPolicyStatus"),
-], ids=["acl-allusers", "acl-authenticated", "policy-star", "policy-aws-star", "ifexists-condition", "status"])
+    (dict(policy=statement("*", {"ArnLike": {"aws:SourceArn": "arn:aws:cloudtrail:*:123456789012:trail/*"}})),
+     "any principal"),  # S3: a wildcard value is not a fixed value
+], ids=["acl-allusers", "acl-authenticated", "policy-star", "policy-aws-star", "ifexists-condition", "status",
+        "wildcard-source-arn"])
 def test_cloudtrail_bucket_not_public_fail_exposed(kit, over, words):
     bucket = kit.bucket(public_access_block=OFF, **over)
     finding = kit.one(CT09, kit.account(buckets=[bucket]))
@@ -43,7 +46,7 @@ def test_cloudtrail_bucket_not_public_fail_exposed(kit, over, words):
 
 @pytest.mark.parametrize("policy", [
     statement("*", {"StringEquals": {"aws:PrincipalOrgID": "o-abc"}}),
-    statement("*", {"ArnLike": {"aws:SourceArn": "arn:aws:cloudtrail:*:123456789012:trail/*"}}),
+    statement("*", {"ArnEquals": {"aws:SourceArn": "arn:aws:cloudtrail:us-east-1:123456789012:trail/org"}}),
     statement("*", {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}),
     statement("*", effect="Deny"),
     statement({"Service": "cloudtrail.amazonaws.com"}),

@@ -28,12 +28,19 @@ def test_exclude_kms_rds_data_filters_those_sources_from_management_events():
 
 
 @pytest.mark.parametrize("preset,read_only", [("s3-read", ["true"]), ("s3-write", ["false"]), ("s3-read-write", None)])
-def test_s3_modes_set_read_only_and_exclude_own_buckets(preset, read_only):
+def test_s3_modes_set_read_only_and_record_all_buckets(preset, read_only):
+    # CIS 3.8/3.9 and Config cloudtrail-all-*-s3-data-event-check: all current and future buckets
     (sel,) = build([preset])
     f = fields_of(sel)
     assert f["eventCategory"] == {"equals": ["Data"]} and f["resources.type"] == {"equals": ["AWS::S3::Object"]}
     assert f.get("readOnly", {}).get("equals") == read_only
-    assert f["resources.ARN"] == {"not_starts_withs": ["arn:aws:s3:::trail-logs/", "arn:aws:s3:::trail-access-logs/"]}
+    assert "resources.ARN" not in f
+
+
+def test_s3_modes_exclude_own_buckets_only_when_asked():
+    (sel,) = build(["s3-read-write"], exclude_own_buckets=True)
+    assert fields_of(sel)["resources.ARN"] == {
+        "not_starts_withs": ["arn:aws:s3:::trail-logs/", "arn:aws:s3:::trail-access-logs/"]}
 
 
 def test_listed_s3_buckets_are_selected_and_own_buckets_dropped_from_the_list():

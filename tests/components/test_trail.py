@@ -79,11 +79,14 @@ def test_default_selector_logs_all_management_events(org_plan):
         {"name": "Management events", "fieldSelectors": [{"field": "eventCategory", "equals": ["Management"]}]}]
 
 
-def test_s3_data_events_always_exclude_the_trails_own_buckets(deploy):
-    selectors = deploy({"eventSelectors": '["management-all", "s3-read-write"]'}).get(
-        "tg-trail").inputs["advancedEventSelectors"]
-    s3 = selectors[1]["fieldSelectors"]
+def test_s3_data_events_exclude_the_trails_own_buckets_only_when_asked(deploy):
+    # Default: all buckets (CIS 3.8/3.9, Config cloudtrail-all-*-s3-data-event-check); the opt-out is explicit.
+    config = {"eventSelectors": '["management-all", "s3-read-write"]'}
+    s3 = deploy(config).get("tg-trail").inputs["advancedEventSelectors"][1]["fieldSelectors"]
     assert {"field": "eventCategory", "equals": ["Data"]} in s3
+    assert not any(f["field"] == "resources.ARN" for f in s3)
+    s3 = deploy({**config, "excludeLogBucketsFromDataEvents": True}).get(
+        "tg-trail").inputs["advancedEventSelectors"][1]["fieldSelectors"]
     assert {"field": "resources.ARN", "notStartsWiths": [
         f"arn:aws:s3:::{LOGS}/", f"arn:aws:s3:::trailguard-access-logs-{MGMT}-{REGION}/"]} in s3
 

@@ -37,6 +37,8 @@ MATRIX = [
     ("s3-data-events", {"eventSelectors": '["management-all"]'},
      {"cloudtrail_s3_read_data_events_enabled", "cloudtrail_s3_write_data_events_enabled"}),
     ("s3-read-events", {"eventSelectors": '["management-all", "s3-write"]'}, {"cloudtrail_s3_read_data_events_enabled"}),
+    ("exclude-log-buckets", {"excludeLogBucketsFromDataEvents": "true"},
+     {"cloudtrail_s3_read_data_events_enabled", "cloudtrail_s3_write_data_events_enabled"}),
     ("one-cis-alarm", {"disabledAlarms": '["RootUsage"]'}, {"cloudwatch_root_usage_alarm_configured"}),
     ("log-retention", {"cloudWatchLogsRetentionDays": "30"}, {"cloudwatch_trail_log_group_retention_sufficient"}),
 ]

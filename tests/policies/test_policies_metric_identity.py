@@ -1,0 +1,33 @@
+"""The policy pack judges alarms as the live audit does (issue #13 items 1-2): metric identity with
+dimensions, and metric-math alarms (MetricAlarm metricQueries), read from the stack's props."""
+from __future__ import annotations
+
+import dataclasses
+
+from policy_harness import run_pack, violated
+from policy_stacks import hardened_stack
+
+ORG = {"cloudtrail-organization-trail-enabled": {"expectOrganizationTrail": True}}
+ROOT = "cloudwatch_root_usage_alarm_configured"
+
+
+def _alarm(stack, **props):
+    return [dataclasses.replace(r, props={**r.props, **props}) if r.name == "alarm-RootUsage" else r for r in stack]
+
+
+def test_cloudwatch_root_usage_alarm_configured_fail_stack_alarm_with_dimension_the_filter_lacks():
+    assert ROOT in violated(run_pack(_alarm(hardened_stack(), dimensions={"Env": "prod"}), ORG))
+
+
+def test_cloudwatch_root_usage_alarm_configured_pass_stack_metric_math_alarm():
+    stack = _alarm(hardened_stack(), metricName=None, namespace=None, statistic=None, period=None, metricQueries=[
+        {"id": "m1", "returnData": False,
+         "metric": {"metricName": "RootUsage", "namespace": "CISBenchmark", "period": 300, "stat": "Sum"}},
+        {"id": "e1", "expression": "FILL(m1, 0)", "returnData": True}])
+    assert ROOT not in violated(run_pack(stack, ORG))
+
+
+def test_cloudwatch_root_usage_alarm_configured_fail_stack_metric_math_alarm_on_another_metric():
+    stack = _alarm(hardened_stack(), metricName=None, namespace=None, metricQueries=[
+        {"id": "m1", "returnData": True, "metric": {"metricName": "Other", "namespace": "CISBenchmark"}}])
+    assert ROOT in violated(run_pack(stack, ORG))

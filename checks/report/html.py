@@ -45,9 +45,18 @@ function apply() {
     row.hidden = !ok; shown += ok;
   }
   document.getElementById('shown').textContent = shown;
+  const query = new URLSearchParams(Object.entries(want).filter(([, v]) => v)).toString();
+  if (query || location.hash) history.replaceState(null, '', query ? '#' + query : location.pathname);
 }
-sel.forEach(s => s.addEventListener('change', apply));
+// report.html#status=FAIL&account=123456789012 opens with those filters (links in tickets, chat)
+const preset = new URLSearchParams(location.hash.slice(1));
+for (const s of sel) {
+  const v = preset.get(s.dataset.filter);
+  if (v && [...s.options].some(o => o.value === v)) s.value = v;
+  s.addEventListener('change', apply);
+}
 apply();
+document.body.dataset.filters = 'ready';
 """.strip()
 _CELL_STATUS = {v: k for k, v in SHORT.items()}
 

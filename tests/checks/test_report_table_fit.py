@@ -80,3 +80,16 @@ def test_without_a_width_nothing_is_wrapped_and_the_layout_is_stable():
         if f.status not in (Status.PASS, Status.NOT_APPLICABLE):
             assert any(f.reason in line and f.resource in line for line in out.splitlines()), f.reason
     assert out == render("table", sample_run(), live_controls(), options())
+
+
+# --- markdown: GitHub's comment limit ----------------------------------------------------------------
+
+
+def test_markdown_of_a_large_org_is_cut_under_githubs_limit_with_a_notice():
+    from checks.report.limits import GITHUB_COMMENT_LIMIT, utf16_len
+
+    big = render("markdown", org_run(200), live_controls(), options())
+    assert utf16_len(big) <= GITHUB_COMMENT_LIMIT
+    assert big.rstrip().endswith("for every finding.") and "**Truncated**" in big
+    small = render("markdown", sample_run(), live_controls(), options())
+    assert "Truncated" not in small

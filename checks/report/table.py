@@ -151,12 +151,13 @@ def _compact(run: AuditRun, controls: Sequence, options: ReportOptions) -> str:
     for i, cid in enumerate(ids):
         groups.setdefault(family.get(cid, "other"), []).append(i)
     cells = _cells(run, ids)
-    head = ["account".ljust(12)] + [name[:len(idx)].ljust(len(idx)) for name, idx in groups.items()]
+    span = {name: max(len(idx), len(name)) for name, idx in groups.items()}
+    head = ["account".ljust(12)] + [name.ljust(span[name]) for name in groups]
     lines = ["  ".join(head).rstrip()]
     for account, row in cells.items():
         strips = ["".join(_paint(CHAR[row[i]], _CELL_STATUS.get(row[i]), options.color) for i in idx)
-                  for idx in groups.values()]
-        lines.append("  ".join([account.ljust(12), *strips]))
+                  + " " * (span[name] - len(idx)) for name, idx in groups.items()]
+        lines.append("  ".join([account.ljust(12), *strips]).rstrip())
     legend = ["One character per control: F FAIL, E ERROR, W WAIVED, . PASS, n NOT_APPLICABLE, blank no finding."]
     for name, idx in groups.items():
         legend.append(f"{name}: " + " ".join(refs.get(ids[i], ids[i]) for i in idx))

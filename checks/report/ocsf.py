@@ -107,7 +107,7 @@ def event(f: Finding, control, options: ReportOptions, org_id: str = "") -> dict
 
 def build(run: AuditRun, controls: Sequence, options: ReportOptions) -> list[dict]:
     by_id = {c.id: c for c in controls}
-    org_id = getattr(run, "organization_id", "") or ""
+    org_id = run.organization_id
     return [event(f, by_id.get(f.control_id), options, org_id) for f in run.sorted_findings()]
 
 

@@ -112,7 +112,8 @@ def load_run(path: Path):
                         extra=f.get("extra") or {}) for f in doc["findings"]]
     summary = doc.get("summary", {})
     return AuditRun(findings=findings, accounts=list(summary.get("accounts", {})),
-                    coverage=dict(summary.get("coverage", {})), notes=list(summary.get("notes", [])))
+                    coverage=dict(summary.get("coverage", {})), notes=list(summary.get("notes", [])),
+                    organization_id=summary.get("organization_id", ""))
 
 
 def report_paths(out_dir: Path) -> dict[str, Path]:

@@ -108,5 +108,14 @@ def test_finding_uid_is_unique_and_stable_across_runs(events):
     assert len(set(keys)) == len(keys)
 
 
+def test_cloud_org_only_when_the_run_knows_its_organization(events):
+    assert not any("org" in e["cloud"] for e in events)
+    run = sample_run()
+    run.organization_id = "o-a1b2c3d4e5"
+    org_events = json.loads(render("ocsf", run, live_controls(), options()))
+    assert {e["cloud"]["org"]["uid"] for e in org_events} == {"o-a1b2c3d4e5"}
+    Cloud.model_validate(org_events[0]["cloud"])
+
+
 def test_hostile_text_is_kept_verbatim(events):
     assert sum(HOSTILE in e["resources"][0]["uid"] for e in events) == 1

@@ -50,7 +50,9 @@ def test_demo_runs_end_to_end_and_writes_every_format_in_one_audit(tmp_path):
     junit = ET.parse(out / "audit.junit.xml").getroot()
     assert junit.iter("testcase") and any(True for _ in junit.iter("failure"))
     assert "legacy account" in proc.stdout and "management account 123456789012 (provisioned)" in proc.stdout
-    assert json.loads((out / "audit.ocsf.json").read_text())[0]["class_uid"] == 2003
+    ocsf = json.loads((out / "audit.ocsf.json").read_text())
+    assert doc["summary"]["organization_id"].startswith("o-")
+    assert {e["cloud"]["org"]["uid"] for e in ocsf} == {doc["summary"]["organization_id"]}
     assert {f["AwsAccountId"] for f in json.loads((out / "audit.asff.json").read_text())} == set(accounts)
     _table_fits_80_and_120_columns(out / "audit.json")
 

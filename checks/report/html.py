@@ -18,7 +18,7 @@ import hashlib
 from pathlib import Path
 from typing import Sequence
 
-from checks.model import AuditRun, Severity, Status
+from checks.model import AuditRun, Severity
 from checks.report import (
     SHORT,
     STATUS_ORDER,
@@ -112,7 +112,7 @@ def context(run: AuditRun, controls: Sequence, options: ReportOptions) -> dict:
         "coverage": [(a, run.coverage.get(a, "unknown")) for a in worst_first(run)] if run.coverage else [],
         "control_ids": sorted({f.control_id for f in run.findings}),
         "findings": findings, "notes": list(run.notes), "script": SCRIPT, "script_hash": script_hash(),
-        "homepage": homepage(), "total": len(run.findings), "FAIL": Status.FAIL,
+        "homepage": homepage(), "total": len(run.findings),
     }
 
 

@@ -78,7 +78,7 @@ def plan_outputs(args, when: dt.datetime) -> list[Destination]:
         m = _PAIR.match(value)
         if m and m.group(1) in REGISTRY:
             pairs.append(Destination(m.group(1), m.group(2)))
-        elif m and "/" not in m.group(1) and "." not in m.group(1):
+        elif m:  # "word=..." where word is no format: a typo far likelier than such a file name
             raise OutputError(f"--output {value}: {m.group(1)!r} is not a format; allowed: {', '.join(FORMATS)} "
                               f"(write ./{value} for a file whose name contains '=').")
         else:

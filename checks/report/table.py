@@ -88,12 +88,6 @@ def _wrap_cell(text: str, cap: int) -> str:
     return "\n".join(textwrap.wrap(text, width=cap, break_on_hyphens=False)) or text
 
 
-def _visible(line: str) -> str:
-    for code in (*_COLORS.values(), _RESET, _BOLD):
-        line = line.replace(code, "")
-    return line
-
-
 def _detail(findings: Sequence[Finding], controls: Sequence, options: ReportOptions) -> str:
     ordered = detail_order(findings, controls)
     shown = ordered if options.verbose else [f for f in ordered if f.status not in HIDDEN]

@@ -107,3 +107,26 @@ def test_unwritable_output_dir_is_fatal_and_names_the_path(stub_audit, capsys, t
     blocker.write_text("x")
     assert main(["audit", "--format", "json,csv", "--output-dir", str(blocker / "sub")]) == 2
     assert str(blocker / "sub") in capsys.readouterr().err
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("tty", "no_color", "columns", "expected"), [
+    (True, False, "97", (True, 97)),
+    (True, True, "120", (False, 120)),  # NO_COLOR turns colour off, the width stays
+    (False, False, "97", (False, None)),  # a pipe or a file: no colour, unwrapped
+])
+def test_terminal_options_follow_the_stream(monkeypatch, tty, no_color, columns, expected):
+    from checks.report import ReportOptions
+    from checks.report.outputs import terminal_options
+
+    monkeypatch.setenv("COLUMNS", columns)  # shutil.get_terminal_size reads COLUMNS first
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    else:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+    options = terminal_options(ReportOptions(), _Tty() if tty else io.StringIO())
+    assert (options.color, options.width) == expected

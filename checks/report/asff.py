@@ -11,8 +11,10 @@ command and the IAM permission). What the Security Hub documentation asks of a c
   is NOT_AVAILABLE ("could not be performed due to ... an API error") with its reason kept in
   ``Description`` and ``ProductFields``; NOT_APPLICABLE is NOT_AVAILABLE too. A WAIVED finding is FAILED
   with ``Workflow.Status`` SUPPRESSED: the risk is accepted, not fixed.
-- PASSED findings carry ``Severity.Label`` INFORMATIONAL, as Security Hub's own controls do; the control's
-  severity stays in ``Severity.Original``.
+- PASSED findings carry ``Severity.Label`` INFORMATIONAL ("no issue was found"); the control's severity
+  stays in ``Severity.Original``. Severity and Types are repeated in ``FindingProviderFields``, the only
+  place a re-import may update them. ``Workflow`` is taken only when a finding is created; later
+  imports leave it to Security Hub (which sets it back to NEW when a PASSED finding fails again).
 - Lengths: Title 256, Description 1024, Remediation text 512, RelatedRequirements 32 items.
 """
 from __future__ import annotations
@@ -95,6 +97,9 @@ def finding(f: Finding, control, options: ReportOptions, region: str) -> dict:
         "RecordState": "ACTIVE",
         "ProductFields": fields,
     }
+    # BatchImportFindings ignores updates of Severity and Types on a finding that exists; providers
+    # update them through FindingProviderFields (API reference, BatchImportFindings).
+    doc["FindingProviderFields"] = {"Severity": dict(doc["Severity"]), "Types": list(doc["Types"])}
     reqs = requirements(control)
     if reqs:
         doc["Compliance"]["RelatedRequirements"] = reqs

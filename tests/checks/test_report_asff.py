@@ -111,6 +111,15 @@ def test_resources_are_typed(findings):
     assert accounts and all(f["Resources"][0]["Id"] == f"AWS::::Account:{f['AwsAccountId']}" for f in accounts)
 
 
+def test_severity_and_types_repeated_in_finding_provider_fields(findings):
+    """API reference, BatchImportFindings: providers should not update Severity or Types directly but
+    "use FindingProviderFields to provide values for these attributes"."""
+    shape = OPERATION.input_shape.members["Findings"].member.members["FindingProviderFields"]
+    assert {"Severity", "Types"} <= set(shape.members)
+    for f in findings:
+        assert f["FindingProviderFields"] == {"Severity": f["Severity"], "Types": f["Types"]}
+
+
 def test_passed_findings_are_informational_and_lengths_fit(findings):
     assert {f["Severity"]["Label"] for f in findings if f["Compliance"]["Status"] == "PASSED"} == {"INFORMATIONAL"}
     assert all(len(f["Title"]) <= 256 and len(f["Description"]) <= 1024 for f in findings)

@@ -130,3 +130,17 @@ def test_terminal_options_follow_the_stream(monkeypatch, tty, no_color, columns,
         monkeypatch.delenv("NO_COLOR", raising=False)
     options = terminal_options(ReportOptions(), _Tty() if tty else io.StringIO())
     assert (options.color, options.width) == expected
+
+
+def test_sarif_information_uri_is_the_homepage_of_project_urls():
+    import tomllib
+    from pathlib import Path
+
+    from report_sample import live_controls, options, sample_run
+
+    from checks.report import render
+
+    pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
+    homepage = tomllib.loads(pyproject.read_text())["project"]["urls"]["Homepage"]
+    driver = json.loads(render("sarif", sample_run(), live_controls(), options()))["runs"][0]["tool"]["driver"]
+    assert driver["informationUri"] == homepage

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: install test demo plan bench readme clean
+.PHONY: install test demo plan bench readme clean browser
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +16,16 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 
 install: $(STAMP)
 
-## The test suite: rules, collectors (moto), components (Pulumi mocks), policy pack, end to end.
-test: $(STAMP)
+## Debian's chromium for the HTML report's headless-browser test; a no-op when a chromium is present.
+## Installing needs root (CI runs as root); otherwise say so, and the browser tests skip (fail under CI=true).
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; \
+	  else echo "make: chromium is missing and installing it needs root: apt-get install chromium"; fi
+
+## The test suite: rules, collectors (moto), components (Pulumi mocks), policy pack, HTML in a browser, end to end.
+test: $(STAMP) browser
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 ## The main job: provision the organization trail into a local AWS emulator, then audit it.

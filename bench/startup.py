@@ -17,7 +17,7 @@ import subprocess
 import sys
 import time
 
-HEAVY = ("boto3", "botocore", "pulumi", "pulumi_aws", "moto", "yaml", "tabulate")
+HEAVY = ("boto3", "botocore", "pulumi", "pulumi_aws", "moto", "yaml", "tabulate", "jinja2", "tqdm")
 COMMANDS = {
     "python -c pass (baseline)": ["-c", "pass"],
     "python -m checks --help": ["-m", "checks", "--help"],

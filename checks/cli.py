@@ -16,9 +16,9 @@ from contextlib import contextmanager
 
 from checks import __version__
 from checks.model import Severity
+from checks.report.outputs import OutputError, add_output_arguments, plan_outputs
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
-FORMATS = ("table", "json", "sarif", "junit", "markdown")  # mirrors checks.report.FORMATS, kept cheap
 SEVERITIES = tuple(s.value for s in Severity)
 DEFAULT_ROLE = "OrganizationAccountAccessRole"
 _ACCOUNT = re.compile(r"^\d{12}$")
@@ -97,8 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="tag keys every trail must carry (cloudtrail_trail_tagged)")
     sel.add_argument("--waivers", metavar="FILE", help="YAML or JSON waiver file (see docs/audit.md)")
     out = aud.add_argument_group("output and exit code")
-    out.add_argument("--format", choices=FORMATS, default="table", help="default: table")
-    out.add_argument("--output", metavar="FILE", help="write the report here instead of stdout")
+    add_output_arguments(out)  # --format, --output, --output-dir, --verbose (shared with other commands)
     out.add_argument("--fail-on", type=str.lower, choices=SEVERITIES, default="low", metavar="SEVERITY",
                      help=f"exit 1 when something at or above this fails; one of {', '.join(SEVERITIES)}"
                           " (default: low)")
@@ -235,13 +234,22 @@ def _run(args, controls):
     )
 
 
+def _home_region(args) -> str:
+    return args.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or ""
+
+
 def _cmd_audit(args) -> int:
-    from checks.report import ReportOptions, render, summary_line
+    from checks.report import ReportOptions, summary_line
 
     parser = args.subparser
     _check_org_flags(parser, args)
     controls = _select(parser, args)
     fail_on = Severity.parse(args.fail_on, option="--fail-on")
+    generated_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    try:  # before any AWS call, like every other usage error
+        destinations = plan_outputs(args, generated_at)
+    except OutputError as exc:
+        parser.error(str(exc))
     waivers = []
     if args.waivers:
         from checks.catalog import all_controls
@@ -267,23 +275,22 @@ def _cmd_audit(args) -> int:
         from checks.waivers import apply_waivers
 
         run = apply_waivers(run, waivers, today=dt.date.today())
-    color = args.output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    options = ReportOptions(fail_on=fail_on, errors_ok=args.errors_ok, color=color)
-    text = render(args.format, run, controls, options)
-    if args.output:
-        from checks.report.files import ReportWriteError, write_atomic
+    from checks.report.outputs import terminal_options
 
-        try:
-            write_atomic(args.output, text)
-        except ReportWriteError as exc:
-            raise FatalError(f"--output {exc.path}: cannot write the report: {exc.reason}.") from None
-    else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+    options = terminal_options(ReportOptions(fail_on=fail_on, errors_ok=args.errors_ok, verbose=args.verbose,
+                                             generated_at=generated_at, region=_home_region(args)), sys.stdout)
+    from checks.report.files import ReportWriteError
+    from checks.report.outputs import write_outputs
+
+    try:
+        written = write_outputs(run, controls, destinations, options)
+    except ReportWriteError as exc:
+        raise FatalError(f"--output {exc.path}: cannot write the report: {exc.reason}.") from None
     for note in run.notes:  # expired waivers, skipped accounts: visible even when the report is a file
         print(f"trailguard: note: {note}", file=sys.stderr)
-    if args.output and not args.quiet:
-        print(f"trailguard: {summary_line(run, options)} Report written to {args.output}.", file=sys.stderr)
+    if written and not args.quiet:
+        print(f"trailguard: {summary_line(run, options)} Report{'s' if len(written) > 1 else ''} written to "
+              f"{', '.join(written)}.", file=sys.stderr)
     from checks.audit import exit_code
 
     return exit_code(run, fail_on, errors_ok=args.errors_ok)

@@ -102,11 +102,15 @@ def list_organization_accounts(session: "boto3.Session") -> list[OrgAccount]:
     return sorted(accounts, key=lambda a: a.id)
 
 
-def _management_account_id(session: "boto3.Session", notes: list[str]) -> str | None:
+def _management_account_id(session: "boto3.Session", notes: list[str], org: dict | None = None) -> str | None:
+    """The management account id; ``org`` (when given) receives the organization's id under "Id"."""
     from botocore.exceptions import ClientError
 
     try:
-        return _client(session, "organizations").describe_organization()["Organization"]["MasterAccountId"]
+        described = _client(session, "organizations").describe_organization()["Organization"]
+        if org is not None:
+            org["Id"] = described.get("Id", "")
+        return described["MasterAccountId"]
     except ClientError as exc:
         code = exc.response.get("Error", {}).get("Code", "error")
         if code == "AWSOrganizationsNotInUseException":  # not in an organization: nothing to audit in --org
@@ -214,7 +218,8 @@ def audit_organization(
     """
     caller, partition = caller_identity(session)
     notes: list[str] = []
-    management_id = _management_account_id(session, notes)
+    org: dict = {}
+    management_id = _management_account_id(session, notes, org)
     org_accounts = list_organization_accounts(session)
     chosen, unknown, select_notes = select_accounts(org_accounts, accounts, exclude_accounts)
     notes.extend(select_notes)
@@ -237,7 +242,8 @@ def audit_organization(
             notes.append(f"Account {o.account_id} was not audited: {o.error}")
     findings = [f for o in outcomes for f in o.findings]
     findings.sort(key=lambda f: (*f.sort_key(), f.status.value, f.reason))
-    return AuditRun(findings=findings, accounts=sorted(trails), coverage=coverage, notes=notes)
+    return AuditRun(findings=findings, accounts=sorted(trails), coverage=coverage, notes=notes,
+                    organization_id=org.get("Id", ""))
 
 
 def _run_pool(factory: SessionFactory, chosen: Sequence[str], *, caller: str, controls, tag_keys, external_id,

@@ -1,8 +1,9 @@
 """Report renderers: one module per format, all ``render(run, controls, options) -> str``.
 
 Every renderer takes the same :class:`checks.model.AuditRun` and the catalog controls of the run (for
-titles, rationale and remediation), plus :class:`ReportOptions`. Format modules are imported lazily so
-``--format json`` never pays for tabulate, and the CLI start stays fast.
+titles, rationale and remediation), plus :class:`ReportOptions`. :data:`REGISTRY` is the one list of
+formats (the CLI, ``--output-dir`` file names and the demo read it). Format modules are imported lazily
+so ``--format json`` never pays for tabulate or Jinja2, and the CLI start stays fast.
 """
 from __future__ import annotations
 
@@ -16,10 +17,34 @@ from checks import __version__
 from checks.audit import blocking
 from checks.model import AuditRun, Finding, Severity, Status
 
-FORMATS = ("table", "json", "sarif", "junit", "markdown")
 TOOL_NAME = "trailguard"
-# Where SARIF consumers link the tool; the project's public home page.
-INFORMATION_URI = "https://github.com/trailguard/trailguard"
+
+
+@dataclass(frozen=True)
+class Format:
+    """One output format: its module in checks/report/, the file extension ``--output-dir`` uses."""
+
+    name: str
+    extension: str
+    description: str
+
+    @property
+    def module(self) -> str:
+        return f"checks.report.{self.name}"
+
+
+REGISTRY: dict[str, Format] = {f.name: f for f in (
+    Format("table", "txt", "terminal table (default)"),
+    Format("json", "json", "every finding and the summary, for scripts"),
+    Format("sarif", "sarif", "SARIF 2.1.0 for GitHub code scanning"),
+    Format("junit", "junit.xml", "JUnit XML for CI test reports"),
+    Format("markdown", "md", "pull-request comment / job summary"),
+    Format("csv", "csv", "one row per finding, for spreadsheets"),
+    Format("ocsf", "ocsf.json", "OCSF 1.5 Compliance Findings (Security Lake, SIEMs)"),
+    Format("asff", "asff.json", "AWS Security Finding Format for Security Hub BatchImportFindings"),
+    Format("html", "html", "self-contained HTML report"),
+)}
+FORMATS = tuple(REGISTRY)
 
 # Short cell labels for the account x control matrix, and the order "worst first".
 SHORT = {
@@ -44,12 +69,15 @@ class ReportOptions:
     color: bool = False  # ANSI colour; only the table uses it, and only on a TTY without NO_COLOR
     generated_at: dt.datetime = field(default_factory=_now)
     version: str = __version__
+    width: int | None = None  # terminal columns the table must fit; None: stable unwrapped layout (files, pipes)
+    verbose: bool = False  # the table lists passing rows too instead of one summary line per account
+    region: str = ""  # the run's home region: where ASFF findings are imported (ProductArn); "" -> us-east-1
 
 
 def render(fmt: str, run: AuditRun, controls: Sequence, options: ReportOptions | None = None) -> str:
-    if fmt not in FORMATS:
+    if fmt not in REGISTRY:
         raise ValueError(f"--format: {fmt!r} is not a format; allowed: {', '.join(FORMATS)}.")
-    module = importlib.import_module(f"checks.report.{fmt}")
+    module = importlib.import_module(REGISTRY[fmt].module)
     return module.render(run, controls, options or ReportOptions())
 
 

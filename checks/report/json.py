@@ -36,6 +36,8 @@ def summary(run: AuditRun, options: ReportOptions) -> dict:
     }
     if run.coverage:
         out["coverage"] = dict(sorted(run.coverage.items()))
+    if run.organization_id:
+        out["organization_id"] = run.organization_id
     return out
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from checks.model import AuditRun, Status
+from checks.report.limits import truncate_for_github
 from checks.report import (
     STATUS_ORDER,
     ReportOptions,
@@ -77,4 +78,4 @@ def render(run: AuditRun, controls: Sequence, options: ReportOptions) -> str:
         if hidden:
             out += ["", f"{hidden} passing or not-applicable finding(s) not listed."]
         out.append("")
-    return "\n".join(out)
+    return truncate_for_github("\n".join(out))

@@ -20,7 +20,8 @@ from typing import Sequence
 from urllib.parse import quote
 
 from checks.model import AuditRun, Finding, Severity, Status
-from checks.report import INFORMATION_URI, TOOL_NAME, ReportOptions
+from checks.report import TOOL_NAME, ReportOptions
+from checks.report.project import homepage
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 # GitHub's bands: >= 9.0 critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low.
@@ -133,7 +134,7 @@ def build(run: AuditRun, controls: Sequence, options: ReportOptions) -> dict:
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {"name": TOOL_NAME, "informationUri": INFORMATION_URI,
+            "tool": {"driver": {"name": TOOL_NAME, "informationUri": homepage(),
                                 "version": options.version, "semanticVersion": options.version,
                                 "rules": rules}},
             "invocations": [{"executionSuccessful": True, "toolExecutionNotifications": notifications,

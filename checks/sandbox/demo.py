@@ -5,8 +5,9 @@
 3. moto's server on 127.0.0.1, an organization, and the stack deployed into its management account
    (the sandbox deployer, a stand-in for `pulumi up`);
 4. a "legacy" member account seeded with common misconfigurations;
-5. the audit in organization mode, as a subprocess over HTTP (`python -m checks audit --org ...`), one
-   run rendered four ways: a table on stdout, and JSON, SARIF and JUnit files.
+5. the audit in organization mode, as a subprocess over HTTP (`python -m checks audit --org ...`): ONE
+   run writes every report format (``--output FORMAT=PATH`` per format: table, JSON, SARIF, JUnit,
+   Markdown, CSV, OCSF, ASFF, HTML); the table is printed and the HTML report's path too.
 
 Every credential is fake and every call goes to 127.0.0.1: the demo sets its own environment first so a
 developer's real AWS profile can never be used. The emulator, and any subprocess, stop on any exit.
@@ -27,7 +28,14 @@ from checks.sandbox.deployer import PROJECT_ROOT
 STACK_FILE = PROJECT_ROOT / "Pulumi.sandbox.yaml"
 REGION = "us-east-1"
 AUDIT_TIMEOUT_S = 600  # a hung audit must not hang the demo (or CI) forever
-REPORTS = {"table": "audit.txt", "json": "audit.json", "sarif": "audit.sarif", "junit": "audit.junit.xml"}
+
+def _report_names() -> dict[str, str]:
+    from checks.report import REGISTRY  # every registered format: audit.txt, audit.json, ..., audit.html
+
+    return {fmt: f"audit.{spec.extension}" for fmt, spec in REGISTRY.items()}
+
+
+REPORTS = _report_names()
 SAFE_ENV = {
     "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
     "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION, "AWS_EC2_METADATA_DISABLED": "true",
@@ -78,8 +86,9 @@ def _heading(out: TextIO, text: str) -> None:
 
 def run_audit(endpoint_url: str, out_dir: Path) -> tuple[int, str, str]:
     """The organization audit as a user runs it; returns (exit code, stdout, stderr) of the CLI."""
-    cmd = [sys.executable, "-m", "checks", "audit", "--org", "--endpoint-url", endpoint_url,
-           "--format", "json", "--output", str(out_dir / REPORTS["json"]), "--quiet"]
+    cmd = [sys.executable, "-m", "checks", "audit", "--org", "--endpoint-url", endpoint_url, "--quiet"]
+    for fmt, name in REPORTS.items():
+        cmd += ["--output", f"{fmt}={out_dir / name}"]
     env = {**os.environ, **SAFE_ENV, "AWS_ENDPOINT_URL": endpoint_url, "NO_COLOR": "1"}
     proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
@@ -103,21 +112,16 @@ def load_run(path: Path):
                         extra=f.get("extra") or {}) for f in doc["findings"]]
     summary = doc.get("summary", {})
     return AuditRun(findings=findings, accounts=list(summary.get("accounts", {})),
-                    coverage=dict(summary.get("coverage", {})), notes=list(summary.get("notes", [])))
+                    coverage=dict(summary.get("coverage", {})), notes=list(summary.get("notes", [])),
+                    organization_id=summary.get("organization_id", ""))
 
 
-def write_reports(run, out_dir: Path) -> dict[str, Path]:
-    from checks.catalog import all_controls
-    from checks.report import ReportOptions, render
-
-    controls = [c for c in all_controls() if "live" in c.targets]
-    options = ReportOptions()
-    paths = {}
-    for fmt, name in REPORTS.items():
-        path = out_dir / name
-        if fmt != "json":  # the JSON file is the CLI's own output
-            path.write_text(render(fmt, run, controls, options), encoding="utf-8")
-        paths[fmt] = path
+def report_paths(out_dir: Path) -> dict[str, Path]:
+    """Format -> file the audit run wrote; a missing file is a DemoError naming it."""
+    paths = {fmt: out_dir / name for fmt, name in REPORTS.items()}
+    missing = [str(p) for p in paths.values() if not p.is_file()]
+    if missing:
+        raise DemoError(f"the audit did not write {', '.join(missing)}.")
     return paths
 
 
@@ -174,9 +178,9 @@ def demo(out_dir: Path, out: TextIO = sys.stdout) -> dict[str, Any]:
         code, stdout, stderr = run_audit(endpoint, out_dir)
         if code not in (0, 1):  # 1 means "findings": expected for the legacy account
             raise DemoError(f"the audit exited {code}: {(stderr or stdout).strip()[-2000:]}")
-        run = load_run(out_dir / REPORTS["json"])
-        paths = write_reports(run, out_dir)
-        out.write(paths["table"].read_text(encoding="utf-8"))
+        paths = report_paths(out_dir)
+        run = load_run(paths["json"])
+        out.write(_table_for(out, run, paths["table"]))
         mgmt = _status_counts(run, org.management_account_id)
         if mgmt.get("FAIL") or mgmt.get("ERROR"):
             raise DemoError(f"the provisioned management account should pass every live control but has "
@@ -184,7 +188,22 @@ def demo(out_dir: Path, out: TextIO = sys.stdout) -> dict[str, Any]:
         out.write(f"\nmanagement account {org.management_account_id} (provisioned): {_fmt(mgmt)}\n")
         out.write(f"legacy account {legacy.account_id} (seeded): {_fmt(_status_counts(run, legacy.account_id))}\n")
         out.write("reports: " + ", ".join(str(p) for p in paths.values()) + "\n")
+        out.write(f"HTML report: {paths['html'].resolve()}\n")
         return {"endpoint": endpoint, "organization": org, "legacy": legacy, "run": run, "reports": paths}
+
+
+def _table_for(out: TextIO, run, table_file: Path) -> str:
+    """The audit's table file, or on a terminal the same run re-rendered to the terminal's width."""
+    from checks.report.outputs import terminal_options
+
+    from checks.report import ReportOptions, render
+
+    options = terminal_options(ReportOptions(), out)
+    if options.width is None:
+        return table_file.read_text(encoding="utf-8")
+    from checks.catalog import all_controls
+
+    return render("table", run, [c for c in all_controls() if "live" in c.targets], options)
 
 
 def _fmt(counts: dict[str, int]) -> str:

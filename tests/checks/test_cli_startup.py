@@ -9,7 +9,7 @@ import json
 import subprocess
 import sys
 
-HEAVY = ("boto3", "botocore", "pulumi")
+HEAVY = ("boto3", "botocore", "pulumi", "jinja2", "tqdm")  # jinja2: HTML report; tqdm: org progress bar
 
 PROBE = """
 import contextlib, io, json, sys

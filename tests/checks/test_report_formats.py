@@ -151,8 +151,11 @@ def test_table_multi_account_has_matrix_coverage_then_detail(run, controls):
     matrix, coverage, detail_b, detail_a = (out.index(s) for s in (
         "Accounts by control", "Trail coverage", f"Account {B} (none)", f"Account {A} (organization-trail)"))
     assert matrix < coverage < detail_b < detail_a
-    row_a = next(line for line in out.splitlines() if line.startswith(A))
-    assert row_a.split()[1:] == ["PASS", "FAIL", "WVD", "ERR"]  # catalog order: CT-01, CT-05, CT-07, CT-09
+    # two accounts: controls as rows, accounts as columns, worst account (B) first
+    header = next(line for line in out.splitlines() if line.startswith("ref"))
+    assert header.split() == ["ref", "control", B, A]
+    cells = {line.split()[1]: line.split()[2:] for line in out.splitlines() if line.startswith("CT-")}
+    assert cells == {IDS[0]: ["FAIL", "PASS"], IDS[1]: ["-", "FAIL"], IDS[2]: ["N/A", "WVD"], IDS[3]: ["-", "ERR"]}
     assert "status    severity    control" in out
 
 

@@ -12,6 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from checks.catalog import all_controls
+from checks.report import REGISTRY, ReportOptions, render
+from checks.sandbox.demo import load_run
+
 ROOT = Path(__file__).resolve().parents[2]
 # A CI budget, not a speed goal: the demo deploys ~60 resources and audits two accounts over HTTP.
 DEMO_TIMEOUT_S = 300
@@ -24,13 +28,14 @@ def _env() -> dict:
 
 
 @pytest.mark.e2e
-def test_demo_runs_end_to_end_and_writes_the_four_reports(tmp_path):
+def test_demo_runs_end_to_end_and_writes_every_format_in_one_audit(tmp_path):
     out = tmp_path / "reports"
     proc = subprocess.run([sys.executable, "-m", "checks.sandbox", "demo", "--out", str(out)], cwd=ROOT,
                           env=_env(), capture_output=True, text=True, timeout=DEMO_TIMEOUT_S)
 
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert sorted(p.name for p in out.iterdir()) == ["audit.json", "audit.junit.xml", "audit.sarif", "audit.txt"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"audit.{r.extension}" for r in REGISTRY.values())
+    assert f"HTML report: {(out / 'audit.html').resolve()}" in proc.stdout
     assert "└── trailguard  (trailguard:index:OrganizationTrail)" in proc.stdout
     assert "with violations" in proc.stdout and " 0 with violations" in proc.stdout
     doc = json.loads((out / "audit.json").read_text())
@@ -45,6 +50,20 @@ def test_demo_runs_end_to_end_and_writes_the_four_reports(tmp_path):
     junit = ET.parse(out / "audit.junit.xml").getroot()
     assert junit.iter("testcase") and any(True for _ in junit.iter("failure"))
     assert "legacy account" in proc.stdout and "management account 123456789012 (provisioned)" in proc.stdout
+    ocsf = json.loads((out / "audit.ocsf.json").read_text())
+    assert doc["summary"]["organization_id"].startswith("o-")
+    assert {e["cloud"]["org"]["uid"] for e in ocsf} == {doc["summary"]["organization_id"]}
+    assert {f["AwsAccountId"] for f in json.loads((out / "audit.asff.json").read_text())} == set(accounts)
+    _table_fits_80_and_120_columns(out / "audit.json")
+
+
+def _table_fits_80_and_120_columns(json_report: Path) -> None:
+    """The demo's own run, as a user's terminal shows it: no line wider than the terminal."""
+    run = load_run(json_report)
+    controls = [c for c in all_controls() if "live" in c.targets]
+    for width in (80, 120):
+        table = render("table", run, controls, ReportOptions(width=width))
+        assert max(len(line) for line in table.splitlines()) <= width, width
 
 
 def test_plan_prints_the_tree_and_a_clean_policy_verdict():

@@ -1,0 +1,46 @@
+"""What a finding's resource is, for the formats that type resources (ASFF, OCSF, CSV, HTML).
+
+Types are AWS Security Finding Format resource type names (``AwsCloudTrailTrail``, ``AwsS3Bucket``...,
+the list in the ASFF ``Resources`` docs); a resource the list does not name is ``Other``, as the docs ask.
+OCSF's ``resources[].type`` is free text "as defined by the event source", so it reuses the same names
+and a SIEM that ingests both formats sees one vocabulary. Account-wide findings (resource = the account
+id) are ``AwsAccount``, the type Security Hub's own account-level controls use.
+"""
+from __future__ import annotations
+
+from checks.arns import arn_part
+
+# (ARN service, first segment of the ARN's resource part) -> ASFF resource type
+_TYPES = {
+    ("cloudtrail", "trail"): "AwsCloudTrailTrail",
+    ("s3", ""): "AwsS3Bucket",
+    ("kms", "key"): "AwsKmsKey",
+    ("sns", ""): "AwsSnsTopic",
+    ("sqs", ""): "AwsSqsQueue",
+    ("iam", "role"): "AwsIamRole",
+    ("cloudwatch", "alarm"): "AwsCloudWatchAlarm",
+}
+ACCOUNT = "AwsAccount"
+OTHER = "Other"
+
+
+def is_arn(resource: str) -> bool:
+    return resource.startswith("arn:") and len(resource.split(":", 5)) == 6
+
+
+def resource_type(resource: str) -> str:
+    if not is_arn(resource):
+        return ACCOUNT if resource.isdigit() or not resource else OTHER
+    service, rest = arn_part(resource, 2), resource.split(":", 5)[5]
+    head = rest.replace(":", "/").split("/", 1)[0] if ("/" in rest or ":" in rest) else ""
+    return _TYPES.get((service, head)) or _TYPES.get((service, "")) or OTHER
+
+
+def partition(resource: str) -> str:
+    return arn_part(resource, 1) if is_arn(resource) else "aws"
+
+
+def cis_items(control) -> list[str]:
+    """``["3.1 (v1.4-5.0)", "4.1 (v6.0+)"]``: the CIS AWS Foundations items of a control, versions kept."""
+    return [f"{f.item} (v{f.version})" if f.version else f.item
+            for f in getattr(control, "frameworks", ()) if f.framework == "CIS AWS Foundations"]

@@ -135,8 +135,15 @@ def kms_verdict(account: AccountFacts, trail: TrailFacts) -> Verdict:
     if trail.kms_key_id == "":
         return Status.FAIL, "does not encrypt its logs with a KMS key"
     key = account.keys.get(trail.kms_key_id)
-    # Only an own key's state is judged here; a key owned elsewhere is its owner's to assess.
-    if key and key.owner_account_id == account.account_id and key.key_state not in (None, "Enabled"):
+    # Only an own key's state is judged here; a key owned elsewhere is its owner's to assess. No facts at
+    # all (a stack view that does not model keys) leaves the trail's own setting to judge.
+    if key is None or (key.owner_account_id or account.account_id) != account.account_id:
+        return _PASS
+    if key.exists is False:
+        return Status.FAIL, f"encrypts with KMS key {key.arn}, which does not exist"
+    if key.key_state is None:  # unknown is never "fine": a Disabled key behind AccessDenied must not PASS
+        return Status.ERROR, key.errors.get("key_state") or f"kms:DescribeKey did not report the state of key {key.arn}"
+    if key.key_state != "Enabled":
         return Status.FAIL, f"encrypts with KMS key {key.arn}, which is {key.key_state}"
     return _PASS
 
@@ -183,7 +190,34 @@ def s3_verdict(account: AccountFacts, trail: TrailFacts, *, write: bool) -> Verd
     if bucket and bucket.logging_target_bucket:
         exempt.add(bucket.logging_target_bucket)
     cov = s3_object_coverage(trail.selectors, write=write, partition=account.partition, exempt_buckets=exempt)
-    return (Status.PASS, cov.detail) if cov.ok else (Status.FAIL, cov.detail)
+    if cov.ok:
+        return Status.PASS, cov.detail
+    unknown = _unknown_exemption(account, trail)
+    if unknown:  # would the selectors pass if the unknown access-log target were one of the excluded buckets?
+        lenient = exempt | _excluded_buckets(trail, account.partition)
+        if s3_object_coverage(trail.selectors, write=write, partition=account.partition,
+                              exempt_buckets=lenient).ok:
+            return Status.ERROR, unknown
+    return Status.FAIL, cov.detail
+
+
+def _unknown_exemption(account: AccountFacts, trail: TrailFacts) -> str:
+    """Why the log bucket's access-log target (an allowed exclusion) is unknown; "" when it is known."""
+    bucket = account.buckets.get(trail.s3_bucket_name or "")
+    if bucket is None or bucket.owned_elsewhere or bucket.exists is False:
+        return ""
+    if bucket.owner_account_id is None:  # s3:ListBuckets failed: it may be ours, with a target we can't see
+        return bucket.errors.get("owner_account_id") or f"s3:ListBuckets did not tell who owns bucket {bucket.name}"
+    if bucket.owner_account_id != account.account_id or bucket.logging_target_bucket is not None:
+        return ""
+    return bucket.errors.get("logging_target_bucket") or f"s3:GetBucketLogging did not answer for bucket {bucket.name}"
+
+
+def _excluded_buckets(trail: TrailFacts, partition: str) -> set[str]:
+    prefix = f"arn:{partition}:s3:::"
+    return {v[len(prefix):].rstrip("/") for sel in (trail.selectors.advanced if trail.selectors else ())
+            for fs in sel.field_selectors if fs.field == "resources.ARN"
+            for v in fs.not_starts_with if v.startswith(prefix)}
 
 
 @rule("cloudtrail_s3_write_data_events_enabled", "account")

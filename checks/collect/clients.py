@@ -127,9 +127,10 @@ def _type_checker():
     from botocore.validate import ParamValidator, ValidationErrors
 
     class TypeErrorsOnly(ValidationErrors):
-        # Output shapes are looser than input ones (new members, lengths): only a wrong type is a fault.
+        # Output shapes are looser than input ones (new members, lengths): only a wrong type is a fault,
+        # and null is "absent" (GetBucketLocation answers a null LocationConstraint for us-east-1).
         def report(self, name, reason, **kwargs):
-            if reason == "invalid type":
+            if reason == "invalid type" and kwargs.get("param") is not None:
                 super().report(name, reason, **kwargs)
 
     class TypeChecker(ParamValidator):

@@ -144,7 +144,9 @@ def _trail_bucket(account: AccountFacts, trail: TrailFacts) -> BucketFacts | Res
 
 def _bucket_fact(account: AccountFacts, trail: TrailFacts, fact: str, api: str):
     """(bucket, value) for a BucketFacts field, or a Result when it cannot be judged."""
-    bucket = _own_trail(account, trail) or _trail_bucket(account, trail)
+    # The bucket's owner decides (an organization trail's bucket is its owner's), so that a trail whose
+    # bucket is unknown is ERROR naming the API, as in the CT bucket controls.
+    bucket = _trail_bucket(account, trail)
     if isinstance(bucket, Result):
         return bucket
     value = getattr(bucket, fact)

@@ -13,7 +13,8 @@ from checks.rules import rule
 from checks.rules import trail_buckets  # noqa: F401  (registers the bucket-scope rules)
 from checks.rules.selectors import management_coverage, s3_object_coverage
 from checks.rules.trail_common import (
-    MAX_DELIVERY_AGE, Verdict, age, foreign_trail, logging_verdict, missing, multi_region_logging, sentence,
+    MAX_DELIVERY_AGE, Verdict, age, foreign_trail, is_foreign, logging_verdict, missing, multi_region_logging,
+    sentence,
     some_trail,
 )
 
@@ -192,13 +193,17 @@ def s3_verdict(account: AccountFacts, trail: TrailFacts, *, write: bool) -> Verd
     cov = s3_object_coverage(trail.selectors, write=write, partition=account.partition, exempt_buckets=exempt)
     if cov.ok:
         return Status.PASS, cov.detail
-    unknown = _unknown_exemption(account, trail)
-    if unknown:  # would the selectors pass if the unknown access-log target were one of the excluded buckets?
-        lenient = exempt | _excluded_buckets(trail, account.partition)
-        if s3_object_coverage(trail.selectors, write=write, partition=account.partition,
+    # Would the selectors pass if the buckets they exclude were the log bucket's access-log target?
+    lenient = exempt | _excluded_buckets(trail, account.partition)
+    if not s3_object_coverage(trail.selectors, write=write, partition=account.partition,
                               exempt_buckets=lenient).ok:
-            return Status.ERROR, unknown
-    return Status.FAIL, cov.detail
+        return Status.FAIL, cov.detail
+    if is_foreign(account, trail):  # an organization trail: its owner's audit checks what its exclusions are
+        excluded = ", ".join(sorted(lenient - exempt))
+        return Status.PASS, (f"excluding only bucket(s) {excluded}, which the audit of account "
+                             f"{trail.owner_account_id} checks are its log buckets")
+    unknown = _unknown_exemption(account, trail)
+    return (Status.ERROR, unknown) if unknown else (Status.FAIL, cov.detail)
 
 
 def _unknown_exemption(account: AccountFacts, trail: TrailFacts) -> str:

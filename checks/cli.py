@@ -221,6 +221,7 @@ def _run(args, controls):
 
         return audit_account(session, controls, required_tags=tuple(args.required_tags or ()))
     try:
+        import checks.org as org_mode
         from checks.org import audit_organization
     except ImportError as exc:
         if exc.name != "checks.org":
@@ -228,11 +229,16 @@ def _run(args, controls):
         raise FatalError("--org: organization mode is not available in this build (checks.org is missing).")
     from checks.progress import make_progress
 
-    return audit_organization(
-        session, controls, role_name=args.role_name or DEFAULT_ROLE, external_id=args.external_id,
-        accounts=args.accounts, exclude_accounts=args.exclude_accounts, workers=args.workers or 8,
-        progress=make_progress(quiet=args.quiet), required_tags=tuple(args.required_tags or ()),
-    )
+    nothing_to_audit = getattr(org_mode, "NothingToAudit", ())
+
+    try:
+        return audit_organization(
+            session, controls, role_name=args.role_name or DEFAULT_ROLE, external_id=args.external_id,
+            accounts=args.accounts, exclude_accounts=args.exclude_accounts, workers=args.workers or 8,
+            progress=make_progress(quiet=args.quiet), required_tags=tuple(args.required_tags or ()),
+        )
+    except nothing_to_audit as exc:  # a run that audits nothing must not pass a pipeline gate
+        raise FatalError(f"--org: {exc}") from None
 
 
 def _cmd_audit(args) -> int:

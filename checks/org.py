@@ -39,11 +39,15 @@ if TYPE_CHECKING:  # pragma: no cover - typing only; boto3 is imported lazily to
     from checks.facts import AccountFacts, TrailFacts
 
 __all__ = ["audit_organization", "make_progress", "Progress", "OrgAccount", "list_organization_accounts",
-           "ROLE_SESSION_NAME", "ACCOUNT_ERROR"]
+           "ROLE_SESSION_NAME", "ACCOUNT_ERROR", "NothingToAudit"]
 
 DEFAULT_ROLE_NAME = "OrganizationAccountAccessRole"
 ACCOUNT_ERROR = "account_error"  # key in Finding.extra marking the per-control ERROR rows of an account
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
+
+
+class NothingToAudit(Exception):
+    """The run would audit no account: one sentence saying why (the CLI exits 2, a gate must not pass)."""
 
 
 @dataclass(frozen=True)
@@ -92,14 +96,47 @@ def caller_identity(session: "boto3.Session") -> tuple[str, str]:
 
 
 def list_organization_accounts(session: "boto3.Session") -> list[OrgAccount]:
-    """Every account of the organization (any state), sorted by id. Needs organizations:ListAccounts."""
-    pages = _client(session, "organizations").get_paginator("list_accounts").paginate()
+    """Every account of the organization (any state), sorted by id. Needs organizations:ListAccounts.
+
+    Raises NothingToAudit when an answer can't be read (no Accounts list, an entry without a 12-digit
+    Id): a garbled list must not shrink the organization silently.
+    """
+    from checks.collect.clients import check_answer
+
+    client = _client(session, "organizations")
+    client.meta.events.register("after-call", check_answer, unique_id="trailguard-check-answer")
+    from botocore.exceptions import BotoCoreError
+
     accounts = []
-    for page in pages:
-        for a in page.get("Accounts", []):
-            # "State" (2025) supersedes "Status"; older endpoints and emulators only send Status.
-            accounts.append(OrgAccount(a["Id"], a.get("Name", ""), a.get("State") or a.get("Status") or ""))
+    try:
+        for page in client.get_paginator("list_accounts").paginate():
+            for a in page["Accounts"]:
+                if not isinstance(a, dict) or not _ACCOUNT_ID.match(str(a.get("Id", ""))):
+                    raise NothingToAudit(f"organizations:ListAccounts returned an account entry without a "
+                                         f"12-digit Id ({str(a)[:80]!r}); nothing was audited.")
+                # "State" (2025) supersedes "Status"; older endpoints and emulators only send Status.
+                accounts.append(OrgAccount(a["Id"], a.get("Name", ""), a.get("State") or a.get("Status") or ""))
+    except (BotoCoreError, KeyError, TypeError) as exc:
+        if isinstance(exc, BotoCoreError) and not type(exc).__name__ == "MalformedAnswer":
+            raise  # connection and credential errors: the CLI's one-sentence fatal messages
+        raise NothingToAudit(f"organizations:ListAccounts returned an answer that can't be read ({exc}); "
+                             "nothing was audited.") from None
     return sorted(accounts, key=lambda a: a.id)
+
+
+def nothing_to_audit(org_accounts: Sequence[OrgAccount], accounts: Sequence[str] | None,
+                     exclude_accounts: Sequence[str] | None) -> str:
+    """Why a selection audits no account (the caller knows it is empty)."""
+    if not org_accounts:
+        return "organizations:ListAccounts listed no accounts; nothing was audited."
+    listed = {a.id for a in org_accounts}
+    exclude = set(exclude_accounts or ())
+    scope = (set(accounts) & listed) - exclude if accounts else listed - exclude
+    if not scope:
+        return (f"every account is excluded (--exclude-accounts/--accounts leave none of the {len(listed)} "
+                "accounts of the organization); nothing was audited.")
+    states = sorted({a.state or "no state" for a in org_accounts if a.id in scope})
+    return f"no ACTIVE account to audit ({len(scope)} selected, all {', '.join(states)}); nothing was audited."
 
 
 def _management_account_id(session: "boto3.Session", notes: list[str]) -> str | None:
@@ -217,6 +254,8 @@ def audit_organization(
     management_id = _management_account_id(session, notes)
     org_accounts = list_organization_accounts(session)
     chosen, unknown, select_notes = select_accounts(org_accounts, accounts, exclude_accounts)
+    if not chosen and not unknown:
+        raise NothingToAudit(nothing_to_audit(org_accounts, accounts, exclude_accounts))
     notes.extend(select_notes)
     factory = session_factory(session, role_name=role_name, partition=partition, external_id=external_id,
                               max_connections=workers)

@@ -54,6 +54,7 @@ ANSWER_KEYS: dict[tuple[str, str], tuple[str, ...]] = {
     ("logs", "DescribeMetricFilters"): ("metricFilters",),
     ("cloudwatch", "DescribeAlarms"): ("MetricAlarms",),
     ("sns", "ListSubscriptionsByTopic"): ("Subscriptions",),
+    ("organizations", "ListAccounts"): ("Accounts",),
 }
 
 

@@ -12,7 +12,6 @@ from checks import org
 from checks.catalog import all_controls
 from checks.org import NothingToAudit, OrgAccount, nothing_to_audit
 from checks.org_testing import seed_organization
-from conftest import answer_with
 
 CONTROLS = [c for c in all_controls() if "live" in c.targets][:2]
 A, B = "111111111111", "222222222222"
@@ -31,6 +30,15 @@ def test_nothing_to_audit_names_the_reason(listed, accounts, exclude, words):
     assert chosen == [] and unknown == []
     reason = nothing_to_audit(listed, accounts, exclude)
     assert words in reason and reason.endswith("nothing was audited.")
+
+
+def answer_with(session, service_id: str, operation: str, parsed: dict) -> None:
+    from botocore.awsrequest import AWSResponse
+
+    def handler(**_):
+        return AWSResponse("https://emulated.invalid/", 200, {}, None), dict(parsed, ResponseMetadata={})
+
+    session.events.register(f"before-call.{service_id}.{operation}", handler)
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ def audit_account(
     *,
     account_id: str | None = None,
     required_tags: Sequence[str] = (),
+    account_timeout: float | None = None,
 ) -> AuditRun:
     """Audit the session's account with ``controls``.
 
@@ -33,7 +34,16 @@ def audit_account(
     from checks.collect import collect_account
     from checks.engine import evaluate
 
-    facts = collect_account(session, account_id=account_id, controls=controls)
+    from checks.collect.deadline import account_deadline
+
+    with account_deadline(account_id, account_timeout) as ran_out:
+        facts = collect_account(session, account_id=account_id, controls=controls)
+    if ran_out():
+        reason = f"Audit of account {account_id} stopped: the --account-timeout of {account_timeout:g} s ran out."
+        return AuditRun(findings=[Finding(control_id=c.id, status=Status.ERROR, severity=c.severity,
+                                          account_id=account_id, region="", resource=account_id, reason=reason,
+                                          title=c.title) for c in controls],
+                        accounts=[account_id], notes=[reason])
     if required_tags:
         facts.required_tag_keys = tuple(required_tags)
     return AuditRun(findings=list(evaluate(facts, controls)), accounts=[facts.account_id or account_id])
@@ -42,9 +52,9 @@ def audit_account(
 def caller_account_id(session: "boto3.Session") -> str:
     from botocore.config import Config
 
-    # Two attempts and short timeouts: this call only proves the credentials and endpoint work, and a
-    # dead endpoint should fail in seconds, not after the adaptive retry budget of a full collection.
-    config = Config(retries={"max_attempts": 2, "mode": "standard"}, connect_timeout=5, read_timeout=15)
+    # Two attempts in all and short timeouts: this call only proves the credentials and endpoint work, and
+    # a dead endpoint should fail in seconds. (botocore's "max_attempts" counts retries only: 2 meant 3.)
+    config = Config(retries={"total_max_attempts": 2, "mode": "standard"}, connect_timeout=5, read_timeout=10)
     return session.client("sts", config=config).get_caller_identity()["Account"]
 
 

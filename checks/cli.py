@@ -21,6 +21,7 @@ EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 FORMATS = ("table", "json", "sarif", "junit", "markdown")  # mirrors checks.report.FORMATS, kept cheap
 SEVERITIES = tuple(s.value for s in Severity)
 DEFAULT_ROLE = "OrganizationAccountAccessRole"
+DEFAULT_ACCOUNT_TIMEOUT_S = 300  # per audited account; mirrors checks.collect.deadline (not imported: start-up)
 _ACCOUNT = re.compile(r"^\d{12}$")
 
 
@@ -57,6 +58,16 @@ def _workers(value: str) -> int:
     return n
 
 
+def _seconds(value: str) -> float:
+    try:
+        n = float(value)
+    except ValueError:
+        n = 0.0
+    if not 1 <= n <= 86400:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds from 1 to 86400")
+    return n
+
+
 def _endpoint(value: str) -> str:
     if not re.match(r"^https?://[^/\s]+", value):
         raise argparse.ArgumentTypeError(f"{value!r} is not a URL; expected http(s)://host[:port]")
@@ -90,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     aws.add_argument("--region", help="region for the first calls (default: AWS_REGION / profile)")
     aws.add_argument("--endpoint-url", type=_endpoint,
                      help="send every AWS call here, e.g. a local emulator (AWS_ENDPOINT_URL is honoured too)")
+    aws.add_argument("--account-timeout", type=_seconds, metavar="SECONDS", default=DEFAULT_ACCOUNT_TIMEOUT_S,
+                     help="stop reading an account after this long; its controls become ERROR "
+                          f"(default: {DEFAULT_ACCOUNT_TIMEOUT_S})")
     sel = aud.add_argument_group("what to check")
     sel.add_argument("--controls", type=_csv, metavar="IDS", help="only these control ids (comma-separated)")
     sel.add_argument("--skip", type=_csv, metavar="IDS", help="leave out these control ids (comma-separated)")
@@ -219,7 +233,8 @@ def _run(args, controls):
     if not args.org:
         from checks.audit import audit_account
 
-        return audit_account(session, controls, required_tags=tuple(args.required_tags or ()))
+        return audit_account(session, controls, required_tags=tuple(args.required_tags or ()),
+                             account_timeout=args.account_timeout)
     try:
         import checks.org as org_mode
         from checks.org import audit_organization
@@ -236,6 +251,7 @@ def _run(args, controls):
             session, controls, role_name=args.role_name or DEFAULT_ROLE, external_id=args.external_id,
             accounts=args.accounts, exclude_accounts=args.exclude_accounts, workers=args.workers or 8,
             progress=make_progress(quiet=args.quiet), required_tags=tuple(args.required_tags or ()),
+            account_timeout=args.account_timeout,
         )
     except nothing_to_audit as exc:  # a run that audits nothing must not pass a pipeline gate
         raise FatalError(f"--org: {exc}") from None

@@ -86,7 +86,10 @@ def _evaluate(facts: "AccountFacts", controls: Sequence["Control"]) -> list[Find
 def _client(session: "boto3.Session", service: str):
     from botocore.config import Config
 
-    return session.client(service, config=Config(retries={"mode": "standard", "max_attempts": 4}))
+    # Run-level calls (identity, organization, account list): 3 attempts in all, and short timeouts so that
+    # a dead endpoint stops the run in seconds (docs/org.md).
+    return session.client(service, config=Config(retries={"mode": "standard", "total_max_attempts": 3},
+                                                 connect_timeout=5, read_timeout=10))
 
 
 def caller_identity(session: "boto3.Session") -> tuple[str, str]:
@@ -209,7 +212,22 @@ def _error_text(exc: Exception) -> str:
 
 
 def _audit_account(factory: SessionFactory, account_id: str, *, own: bool, controls: Sequence["Control"],
-                   tag_keys: tuple[str, ...], external_id: str | None) -> _Outcome:
+                   tag_keys: tuple[str, ...], external_id: str | None, account_timeout: float | None = None
+                   ) -> _Outcome:
+    from checks.collect.deadline import account_deadline
+
+    with account_deadline(account_id, account_timeout) as ran_out:
+        outcome = _audit_account_now(factory, account_id, own=own, controls=controls, tag_keys=tag_keys,
+                                     external_id=external_id)
+    if ran_out():  # facts after the deadline are missing: one row of ERRORs naming it, not a partial audit
+        reason = f"Audit of account {account_id} stopped: the --account-timeout of {account_timeout:g} s ran out."
+        return _Outcome(account_id, error_findings(account_id, controls, reason, account_id, "deadline"), None,
+                        reason)
+    return outcome
+
+
+def _audit_account_now(factory: SessionFactory, account_id: str, *, own: bool, controls: Sequence["Control"],
+                       tag_keys: tuple[str, ...], external_id: str | None) -> _Outcome:
     arn = factory.role_arn(account_id)
     try:
         session = factory.caller_session(account_id) if own else factory.assumed_session(account_id)
@@ -243,6 +261,7 @@ def audit_organization(
     required_tag_keys: Sequence[str] = (),
     required_tags: Sequence[str] = (),  # alias: the CLI's name for the same thing
     session_factory: Callable[..., SessionFactory] = SessionFactory,
+    account_timeout: float | None = None,
 ) -> AuditRun:
     """Audit every selected ACTIVE account of the caller's organization; see the module docstring.
 
@@ -267,7 +286,8 @@ def audit_organization(
         for a in unknown
     ]
     outcomes += _run_pool(factory, chosen, caller=caller, controls=controls, tag_keys=tag_keys,
-                          external_id=external_id, workers=workers, progress=as_progress(progress))
+                          external_id=external_id, workers=workers, progress=as_progress(progress),
+                          account_timeout=account_timeout)
 
     trails = {o.account_id: o.trails for o in outcomes}
     coverage = attribute_coverage(trails, management_id)
@@ -280,7 +300,7 @@ def audit_organization(
 
 
 def _run_pool(factory: SessionFactory, chosen: Sequence[str], *, caller: str, controls, tag_keys, external_id,
-              workers: int, progress: Progress) -> list[_Outcome]:
+              workers: int, progress: Progress, account_timeout: float | None = None) -> list[_Outcome]:
     progress.start(len(chosen))
     outcomes: list[_Outcome] = []
     if not chosen:
@@ -292,7 +312,8 @@ def _run_pool(factory: SessionFactory, chosen: Sequence[str], *, caller: str, co
         # trail, its bucket, key and log group, so it has the most calls; started last it would be the tail.
         first = sorted(chosen, key=lambda a: a != caller)
         futures = [pool.submit(_audit_account, factory, a, own=(a == caller), controls=controls,
-                               tag_keys=tag_keys, external_id=external_id) for a in first]
+                               tag_keys=tag_keys, external_id=external_id, account_timeout=account_timeout)
+                   for a in first]
         for future in as_completed(futures):
             outcome = future.result()
             outcomes.append(outcome)

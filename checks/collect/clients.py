@@ -21,6 +21,8 @@ from urllib.parse import urlsplit, urlunsplit
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from checks.collect.deadline import check_deadline
+
 # total_max_attempts counts the first attempt (botocore's "max_attempts" counts only the retries).
 CONNECT_TIMEOUT_S, READ_TIMEOUT_S, TOTAL_ATTEMPTS = 5, 20, 4
 RETRY_CONFIG = Config(retries={"mode": "standard", "total_max_attempts": TOTAL_ATTEMPTS},
@@ -77,6 +79,7 @@ class Clients:
         if key not in self._cache:
             client = self.session.client(service, region_name=key[1], config=RETRY_CONFIG)
             client.meta.events.register("after-call", check_answer, unique_id="trailguard-check-answer")
+            client.meta.events.register("before-call", check_deadline, unique_id="trailguard-account-deadline")
             if service == "s3control" and not _is_aws_host(client.meta.endpoint_url):
                 # unique_id: in an organization run many accounts' Clients share this client
                 client.meta.events.register("before-sign.s3-control", _strip_account_host_prefix,

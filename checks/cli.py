@@ -225,6 +225,7 @@ def _run(args, controls):
     import boto3
 
     session = boto3.Session(profile_name=args.profile, region_name=args.region)
+    _check_region(args.subparser, session, args.region)
     if not session.region_name and os.environ.get("AWS_REGION"):
         # botocore reads only AWS_DEFAULT_REGION; the other AWS SDKs and the CLI v2 read AWS_REGION too.
         session = boto3.Session(profile_name=args.profile, region_name=os.environ["AWS_REGION"])
@@ -300,8 +301,7 @@ def _cmd_audit(args) -> int:
         except ReportWriteError as exc:
             raise FatalError(f"--output {exc.path}: cannot write the report: {exc.reason}.") from None
     else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        _write_stdout(text)
     for note in run.notes:  # expired waivers, skipped accounts: visible even when the report is a file
         print(f"trailguard: note: {note}", file=sys.stderr)
     if args.output and not args.quiet:
@@ -309,6 +309,31 @@ def _cmd_audit(args) -> int:
     from checks.audit import exit_code
 
     return exit_code(run, fail_on, errors_ok=args.errors_ok)
+
+
+def _write_stdout(text: str) -> None:
+    """The report on stdout; a stdout that can't encode it (LANG=C, a cp1252 console) gets UTF-8 bytes."""
+    try:
+        sys.stdout.write(text)
+    except UnicodeEncodeError:
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:
+            sys.stdout.write(text.encode("ascii", "replace").decode("ascii"))
+        else:
+            buffer.write(text.encode("utf-8"))
+    sys.stdout.flush()
+
+
+def _check_region(parser, session, region: str | None) -> None:
+    """--region must be a region of some AWS partition botocore knows (a typo would reach no endpoint)."""
+    if not region:
+        return
+    known = {r for p in session.get_available_partitions()
+             for r in session.get_available_regions("cloudtrail", partition_name=p)}
+    if region not in known:
+        examples = ", ".join(r for r in ("us-east-1", "us-west-2", "eu-west-1", "ap-southeast-1") if r in known)
+        parser.error(f"argument --region: {region!r} is not an AWS region; expected one of the {len(known)} "
+                     f"regions botocore knows, e.g. {examples}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -49,13 +49,20 @@ def audit_account(
     return AuditRun(findings=list(evaluate(facts, controls)), accounts=[facts.account_id or account_id])
 
 
-def caller_account_id(session: "boto3.Session") -> str:
+def identity_config():
+    """For sts:GetCallerIdentity before a run: 2 attempts in all, 5 s connect and 5 s read timeouts.
+
+    The call only proves the credentials and endpoint work; a dead or hanging endpoint must end the run in
+    seconds (at most 2 x 10 s plus backoff), not after a collection's retry budget. botocore's
+    "max_attempts" counts retries only, so total_max_attempts is used.
+    """
     from botocore.config import Config
 
-    # Two attempts in all and short timeouts: this call only proves the credentials and endpoint work, and
-    # a dead endpoint should fail in seconds. (botocore's "max_attempts" counts retries only: 2 meant 3.)
-    config = Config(retries={"total_max_attempts": 2, "mode": "standard"}, connect_timeout=5, read_timeout=10)
-    return session.client("sts", config=config).get_caller_identity()["Account"]
+    return Config(retries={"total_max_attempts": 2, "mode": "standard"}, connect_timeout=5, read_timeout=5)
+
+
+def caller_account_id(session: "boto3.Session") -> str:
+    return session.client("sts", config=identity_config()).get_caller_identity()["Account"]
 
 
 def blocking(findings: Iterable[Finding], fail_on: Severity, *, errors_ok: bool = False) -> list[Finding]:

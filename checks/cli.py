@@ -212,6 +212,9 @@ def _fatal_message(exc: Exception, args) -> str | None:
     if isinstance(exc, bx.ConnectionError):  # EndpointConnectionError, ConnectTimeoutError, ...
         where = getattr(exc, "kwargs", {}).get("endpoint_url") or os.environ.get("AWS_ENDPOINT_URL") or "AWS"
         return f"cannot reach {where}: check --endpoint-url / AWS_ENDPOINT_URL and the network."
+    if isinstance(exc, bx.ReadTimeoutError):  # the endpoint accepts connections but does not answer
+        where = getattr(exc, "kwargs", {}).get("endpoint_url") or "AWS"
+        return f"{where} did not answer (read timeout, 2 attempts): check --endpoint-url / AWS_ENDPOINT_URL."
     if isinstance(exc, bx.ClientError):
         err = exc.response.get("Error", {})
         return (f"AWS refused {exc.operation_name} ({err.get('Code', 'unknown error')}): "

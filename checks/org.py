@@ -94,7 +94,9 @@ def _client(session: "boto3.Session", service: str):
 
 def caller_identity(session: "boto3.Session") -> tuple[str, str]:
     """(account id, partition) of the caller; raises on bad credentials (the CLI exits 2)."""
-    ident = _client(session, "sts").get_caller_identity()
+    from checks.audit import identity_config
+
+    ident = session.client("sts", config=identity_config()).get_caller_identity()
     return ident["Account"], ident["Arn"].split(":")[1]
 
 

@@ -33,6 +33,7 @@ def main() -> int:
 
     start = time.perf_counter()
     with Emulator() as em:
+        em.reset()
         states = build_states(em.endpoint_url, live_controls())
     built = time.perf_counter() - start
     cells: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # unchanged, to ERROR, FAIL', broken

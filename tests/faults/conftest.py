@@ -23,6 +23,7 @@ def _build():
     from states import build_states, live_controls
 
     with Emulator() as em:
+        em.reset()  # moto's backends are process-wide: forget what earlier tests in this worker left
         return build_states(em.endpoint_url, live_controls())
 
 

@@ -236,6 +236,7 @@ class AccountFacts:
     alarms: tuple[Alarm, ...] | None = None  # per region alarms flattened; None: unknown
     topics: dict[str, TopicFacts] = field(default_factory=dict)  # by topic ARN
     account_public_access_block: PublicAccessBlock | None = None  # s3control; all False if none set
+    owned_buckets: frozenset[str] | None = None  # names in this account's s3:ListBuckets; None: not listed
     required_tag_keys: tuple[str, ...] = ()  # CT-16 parameter
     errors: dict[str, str] = field(default_factory=dict)
     expect_organization_trail: bool = False  # CX-09 parameter (stack config / policy config)

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 from checks.model import AuditRun, Finding, Status
 from checks.org_coverage import attribute_coverage
+from checks.org_owners import resolve_bucket_owners
 from checks.org_sessions import ROLE_SESSION_NAME, SessionFactory, scrub
 from checks.progress import Progress, as_progress, make_progress
 
@@ -63,6 +64,7 @@ class _Outcome:
     findings: list[Finding]
     trails: "list[TrailFacts] | None"  # None: not collected (coverage "unknown")
     error: str = ""  # the reason when the account could not be audited
+    facts: "AccountFacts | None" = None  # collected, evaluated once every account is in (owners resolved)
 
 
 # --- seams: the collector and the engine are imported lazily; tests and bench/ wrap these -------------
@@ -241,7 +243,7 @@ def _audit_account_now(factory: SessionFactory, account_id: str, *, own: bool, c
             facts = _collect(session, account_id, controls)
         if tag_keys:
             facts.required_tag_keys = tag_keys
-        return _Outcome(account_id, _evaluate(facts, controls), facts.trails)
+        return _Outcome(account_id, [], facts.trails, facts=facts)
     except Exception as exc:  # a collector bug or an unexpected SDK failure must not stop the other accounts
         reason = scrub(f"Audit of account {account_id} failed: {_error_text(exc)}.", external_id)
         return _Outcome(account_id, error_findings(account_id, controls, reason, account_id, "audit"), None, reason)
@@ -291,6 +293,7 @@ def audit_organization(
                           external_id=external_id, workers=workers, progress=as_progress(progress),
                           account_timeout=account_timeout)
 
+    _evaluate_all(outcomes, controls, external_id)
     trails = {o.account_id: o.trails for o in outcomes}
     coverage = attribute_coverage(trails, management_id)
     for o in sorted(outcomes, key=lambda o: o.account_id):
@@ -299,6 +302,21 @@ def audit_organization(
     findings = [f for o in outcomes for f in o.findings]
     findings.sort(key=lambda f: (*f.sort_key(), f.status.value, f.reason))
     return AuditRun(findings=findings, accounts=sorted(trails), coverage=coverage, notes=notes)
+
+
+def _evaluate_all(outcomes: list[_Outcome], controls, external_id: str | None) -> None:
+    """Evaluate every collected account, after naming the owners of buckets another account of the run owns."""
+    resolve_bucket_owners(o.facts for o in outcomes if o.facts is not None)
+    for o in outcomes:
+        if o.facts is None:
+            continue
+        try:
+            o.findings = _evaluate(o.facts, controls)
+        except Exception as exc:  # an engine bug costs this account its findings, never the run
+            o.error = scrub(f"Audit of account {o.account_id} failed: {_error_text(exc)}.", external_id)
+            o.findings = error_findings(o.account_id, controls, o.error, o.account_id, "audit")
+            o.trails = None
+        o.facts = None
 
 
 def _run_pool(factory: SessionFactory, chosen: Sequence[str], *, caller: str, controls, tag_keys, external_id,

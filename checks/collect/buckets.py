@@ -2,9 +2,8 @@
 
 s3:ListBuckets (once) tells which trail buckets the account owns. A bucket it does not list is either
 gone or another account's: s3:GetBucketLocation tells which (NoSuchBucket: deleted, ``exists=False``, a
-verdict; AccessDenied or an answer: it exists elsewhere). An existing foreign bucket belongs to the
-organization trail's owner when that trail comes from elsewhere, else to an unknown account
-(``owned_elsewhere``); any other failure leaves the owner unknown (ERROR). Only owned buckets are read,
+verdict; AccessDenied or an answer: it exists, ``owned_elsewhere``, owner unknown here; an organization
+run names the owner); any other failure leaves the owner unknown (ERROR). Only owned buckets are read,
 and only the calls the selected controls need.
 """
 from __future__ import annotations
@@ -30,16 +29,16 @@ def collect_buckets(clients: Clients, facts: AccountFacts, parts: set[str]) -> N
     if not writers:
         return
     owned = _owned(clients, facts)
+    if not isinstance(owned, str):
+        facts.owned_buckets = frozenset(owned)
     for name in sorted(writers):
         bucket = facts.buckets[name] = BucketFacts(name=name)
         if isinstance(owned, str):
             bucket.errors["owner_account_id"] = owned
         elif name not in owned:
-            others = sorted({o for o in writers[name] if o and o != facts.account_id})
-            if others:
-                bucket.owner_account_id = others[0]  # an org trail's bucket lives with its owner
-            else:
-                _not_listed(clients, bucket)
+            # Not ours. Not necessarily the trail owner's either: an organization trail often writes to a
+            # log-archive account's bucket. An --org run names the owner (checks/org_owners.py).
+            _not_listed(clients, bucket)
         else:
             bucket.owner_account_id, bucket.exists = facts.account_id, True
             _read_bucket(clients, bucket, parts)

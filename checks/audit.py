@@ -21,6 +21,7 @@ def audit_account(
     *,
     account_id: str | None = None,
     required_tags: Sequence[str] = (),
+    account_timeout: float | None = None,
 ) -> AuditRun:
     """Audit the session's account with ``controls``.
 
@@ -33,19 +34,35 @@ def audit_account(
     from checks.collect import collect_account
     from checks.engine import evaluate
 
-    facts = collect_account(session, account_id=account_id, controls=controls)
+    from checks.collect.deadline import account_deadline
+
+    with account_deadline(account_id, account_timeout) as ran_out:
+        facts = collect_account(session, account_id=account_id, controls=controls)
+    if ran_out():
+        reason = f"Audit of account {account_id} stopped: the --account-timeout of {account_timeout:g} s ran out."
+        return AuditRun(findings=[Finding(control_id=c.id, status=Status.ERROR, severity=c.severity,
+                                          account_id=account_id, region="", resource=account_id, reason=reason,
+                                          title=c.title) for c in controls],
+                        accounts=[account_id], notes=[reason])
     if required_tags:
         facts.required_tag_keys = tuple(required_tags)
     return AuditRun(findings=list(evaluate(facts, controls)), accounts=[facts.account_id or account_id])
 
 
-def caller_account_id(session: "boto3.Session") -> str:
+def identity_config():
+    """For sts:GetCallerIdentity before a run: 2 attempts in all, 5 s connect and 5 s read timeouts.
+
+    The call only proves the credentials and endpoint work; a dead or hanging endpoint must end the run in
+    seconds (at most 2 x 10 s plus backoff), not after a collection's retry budget. botocore's
+    "max_attempts" counts retries only, so total_max_attempts is used.
+    """
     from botocore.config import Config
 
-    # Two attempts and short timeouts: this call only proves the credentials and endpoint work, and a
-    # dead endpoint should fail in seconds, not after the adaptive retry budget of a full collection.
-    config = Config(retries={"max_attempts": 2, "mode": "standard"}, connect_timeout=5, read_timeout=15)
-    return session.client("sts", config=config).get_caller_identity()["Account"]
+    return Config(retries={"total_max_attempts": 2, "mode": "standard"}, connect_timeout=5, read_timeout=5)
+
+
+def caller_account_id(session: "boto3.Session") -> str:
+    return session.client("sts", config=identity_config()).get_caller_identity()["Account"]
 
 
 def blocking(findings: Iterable[Finding], fail_on: Severity, *, errors_ok: bool = False) -> list[Finding]:

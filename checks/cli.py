@@ -21,6 +21,7 @@ from checks.report.outputs import OutputError, add_output_arguments, plan_output
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 SEVERITIES = tuple(s.value for s in Severity)
 DEFAULT_ROLE = "OrganizationAccountAccessRole"
+DEFAULT_ACCOUNT_TIMEOUT_S = 300  # per audited account; mirrors checks.collect.deadline (not imported: start-up)
 _ACCOUNT = re.compile(r"^\d{12}$")
 
 
@@ -57,6 +58,16 @@ def _workers(value: str) -> int:
     return n
 
 
+def _seconds(value: str) -> float:
+    try:
+        n = float(value)
+    except ValueError:
+        n = 0.0
+    if not 1 <= n <= 86400:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds from 1 to 86400")
+    return n
+
+
 def _endpoint(value: str) -> str:
     if not re.match(r"^https?://[^/\s]+", value):
         raise argparse.ArgumentTypeError(f"{value!r} is not a URL; expected http(s)://host[:port]")
@@ -90,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
     aws.add_argument("--region", help="region for the first calls (default: AWS_REGION / profile)")
     aws.add_argument("--endpoint-url", type=_endpoint,
                      help="send every AWS call here, e.g. a local emulator (AWS_ENDPOINT_URL is honoured too)")
+    aws.add_argument("--account-timeout", type=_seconds, metavar="SECONDS", default=DEFAULT_ACCOUNT_TIMEOUT_S,
+                     help="stop reading an account after this long; its controls become ERROR "
+                          f"(default: {DEFAULT_ACCOUNT_TIMEOUT_S})")
     sel = aud.add_argument_group("what to check")
     sel.add_argument("--controls", type=_csv, metavar="IDS", help="only these control ids (comma-separated)")
     sel.add_argument("--skip", type=_csv, metavar="IDS", help="leave out these control ids (comma-separated)")
@@ -197,6 +211,9 @@ def _fatal_message(exc: Exception, args) -> str | None:
     if isinstance(exc, bx.ConnectionError):  # EndpointConnectionError, ConnectTimeoutError, ...
         where = getattr(exc, "kwargs", {}).get("endpoint_url") or os.environ.get("AWS_ENDPOINT_URL") or "AWS"
         return f"cannot reach {where}: check --endpoint-url / AWS_ENDPOINT_URL and the network."
+    if isinstance(exc, bx.ReadTimeoutError):  # the endpoint accepts connections but does not answer
+        where = getattr(exc, "kwargs", {}).get("endpoint_url") or "AWS"
+        return f"{where} did not answer (read timeout, 2 attempts): check --endpoint-url / AWS_ENDPOINT_URL."
     if isinstance(exc, bx.ClientError):
         err = exc.response.get("Error", {})
         return (f"AWS refused {exc.operation_name} ({err.get('Code', 'unknown error')}): "
@@ -210,6 +227,7 @@ def _run(args, controls):
     import boto3
 
     session = boto3.Session(profile_name=args.profile, region_name=args.region)
+    _check_region(args.subparser, session, args.region)
     if not session.region_name and os.environ.get("AWS_REGION"):
         # botocore reads only AWS_DEFAULT_REGION; the other AWS SDKs and the CLI v2 read AWS_REGION too.
         session = boto3.Session(profile_name=args.profile, region_name=os.environ["AWS_REGION"])
@@ -218,8 +236,10 @@ def _run(args, controls):
     if not args.org:
         from checks.audit import audit_account
 
-        return audit_account(session, controls, required_tags=tuple(args.required_tags or ()))
+        return audit_account(session, controls, required_tags=tuple(args.required_tags or ()),
+                             account_timeout=args.account_timeout)
     try:
+        import checks.org as org_mode
         from checks.org import audit_organization
     except ImportError as exc:
         if exc.name != "checks.org":
@@ -227,11 +247,17 @@ def _run(args, controls):
         raise FatalError("--org: organization mode is not available in this build (checks.org is missing).")
     from checks.progress import make_progress
 
-    return audit_organization(
-        session, controls, role_name=args.role_name or DEFAULT_ROLE, external_id=args.external_id,
-        accounts=args.accounts, exclude_accounts=args.exclude_accounts, workers=args.workers or 8,
-        progress=make_progress(quiet=args.quiet), required_tags=tuple(args.required_tags or ()),
-    )
+    nothing_to_audit = getattr(org_mode, "NothingToAudit", ())
+
+    try:
+        return audit_organization(
+            session, controls, role_name=args.role_name or DEFAULT_ROLE, external_id=args.external_id,
+            accounts=args.accounts, exclude_accounts=args.exclude_accounts, workers=args.workers or 8,
+            progress=make_progress(quiet=args.quiet), required_tags=tuple(args.required_tags or ()),
+            account_timeout=args.account_timeout,
+        )
+    except nothing_to_audit as exc:  # a run that audits nothing must not pass a pipeline gate
+        raise FatalError(f"--org: {exc}") from None
 
 
 def _home_region(args) -> str:
@@ -294,6 +320,18 @@ def _cmd_audit(args) -> int:
     from checks.audit import exit_code
 
     return exit_code(run, fail_on, errors_ok=args.errors_ok)
+
+
+def _check_region(parser, session, region: str | None) -> None:
+    """--region must be a region of some AWS partition botocore knows (a typo would reach no endpoint)."""
+    if not region:
+        return
+    known = {r for p in session.get_available_partitions()
+             for r in session.get_available_regions("cloudtrail", partition_name=p)}
+    if region not in known:
+        examples = ", ".join(r for r in ("us-east-1", "us-west-2", "eu-west-1", "ap-southeast-1") if r in known)
+        parser.error(f"argument --region: {region!r} is not an AWS region; expected one of the {len(known)} "
+                     f"regions botocore knows, e.g. {examples}")
 
 
 def main(argv: list[str] | None = None) -> int:

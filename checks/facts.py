@@ -139,6 +139,7 @@ class BucketFacts:
     # Not in the audited account's s3:ListBuckets and its owner id is unknown (owner_account_id stays None):
     # owned by another account, so ownership-dependent controls are NOT_APPLICABLE, not ERROR.
     owned_elsewhere: bool = False
+    exists: bool | None = None  # False: s3 answered NoSuchBucket (deleted); None: not asked or unknown
 
     @property
     def arn(self) -> str:
@@ -156,6 +157,7 @@ class KeyFacts:
     key_state: str | None = None  # Enabled | Disabled | PendingDeletion | ...
     rotation_enabled: bool | None = None
     multi_region: bool | None = None
+    exists: bool | None = None  # False: kms:DescribeKey answered NotFoundException (deleted or never existed)
     errors: dict[str, str] = field(default_factory=dict)
     # Create-time flag only a Pulumi stack states (no API reads it back); None in live audits.
     bypass_policy_lockout_safety_check: bool | None = None
@@ -252,6 +254,7 @@ class AccountFacts:
     alarms: tuple[Alarm, ...] | None = None  # per region alarms flattened; None: unknown
     topics: dict[str, TopicFacts] = field(default_factory=dict)  # by topic ARN
     account_public_access_block: PublicAccessBlock | None = None  # s3control; all False if none set
+    owned_buckets: frozenset[str] | None = None  # names in this account's s3:ListBuckets; None: not listed
     required_tag_keys: tuple[str, ...] = ()  # CT-16 parameter
     errors: dict[str, str] = field(default_factory=dict)
     expect_organization_trail: bool = False  # CX-09 parameter (stack config / policy config)

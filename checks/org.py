@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 from checks.model import AuditRun, Finding, Status
 from checks.org_coverage import attribute_coverage
+from checks.org_owners import resolve_bucket_owners
 from checks.org_sessions import ROLE_SESSION_NAME, SessionFactory, scrub
 from checks.progress import Progress, as_progress, make_progress
 
@@ -39,11 +40,15 @@ if TYPE_CHECKING:  # pragma: no cover - typing only; boto3 is imported lazily to
     from checks.facts import AccountFacts, TrailFacts
 
 __all__ = ["audit_organization", "make_progress", "Progress", "OrgAccount", "list_organization_accounts",
-           "ROLE_SESSION_NAME", "ACCOUNT_ERROR"]
+           "ROLE_SESSION_NAME", "ACCOUNT_ERROR", "NothingToAudit"]
 
 DEFAULT_ROLE_NAME = "OrganizationAccountAccessRole"
 ACCOUNT_ERROR = "account_error"  # key in Finding.extra marking the per-control ERROR rows of an account
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
+
+
+class NothingToAudit(Exception):
+    """The run would audit no account: one sentence saying why (the CLI exits 2, a gate must not pass)."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,7 @@ class _Outcome:
     findings: list[Finding]
     trails: "list[TrailFacts] | None"  # None: not collected (coverage "unknown")
     error: str = ""  # the reason when the account could not be audited
+    facts: "AccountFacts | None" = None  # collected, evaluated once every account is in (owners resolved)
 
 
 # --- seams: the collector and the engine are imported lazily; tests and bench/ wrap these -------------
@@ -82,24 +88,62 @@ def _evaluate(facts: "AccountFacts", controls: Sequence["Control"]) -> list[Find
 def _client(session: "boto3.Session", service: str):
     from botocore.config import Config
 
-    return session.client(service, config=Config(retries={"mode": "standard", "max_attempts": 4}))
+    # Run-level calls (identity, organization, account list): 3 attempts in all, and short timeouts so that
+    # a dead endpoint stops the run in seconds (docs/org.md).
+    return session.client(service, config=Config(retries={"mode": "standard", "total_max_attempts": 3},
+                                                 connect_timeout=5, read_timeout=10))
 
 
 def caller_identity(session: "boto3.Session") -> tuple[str, str]:
     """(account id, partition) of the caller; raises on bad credentials (the CLI exits 2)."""
-    ident = _client(session, "sts").get_caller_identity()
+    from checks.audit import identity_config
+
+    ident = session.client("sts", config=identity_config()).get_caller_identity()
     return ident["Account"], ident["Arn"].split(":")[1]
 
 
 def list_organization_accounts(session: "boto3.Session") -> list[OrgAccount]:
-    """Every account of the organization (any state), sorted by id. Needs organizations:ListAccounts."""
-    pages = _client(session, "organizations").get_paginator("list_accounts").paginate()
+    """Every account of the organization (any state), sorted by id. Needs organizations:ListAccounts.
+
+    Raises NothingToAudit when an answer can't be read (no Accounts list, an entry without a 12-digit
+    Id): a garbled list must not shrink the organization silently.
+    """
+    from checks.collect.clients import check_answer
+
+    client = _client(session, "organizations")
+    client.meta.events.register("after-call", check_answer, unique_id="trailguard-check-answer")
+    from botocore.exceptions import BotoCoreError
+
     accounts = []
-    for page in pages:
-        for a in page.get("Accounts", []):
-            # "State" (2025) supersedes "Status"; older endpoints and emulators only send Status.
-            accounts.append(OrgAccount(a["Id"], a.get("Name", ""), a.get("State") or a.get("Status") or ""))
+    try:
+        for page in client.get_paginator("list_accounts").paginate():
+            for a in page["Accounts"]:
+                if not isinstance(a, dict) or not _ACCOUNT_ID.match(str(a.get("Id", ""))):
+                    raise NothingToAudit(f"organizations:ListAccounts returned an account entry without a "
+                                         f"12-digit Id ({str(a)[:80]!r}); nothing was audited.")
+                # "State" (2025) supersedes "Status"; older endpoints and emulators only send Status.
+                accounts.append(OrgAccount(a["Id"], a.get("Name", ""), a.get("State") or a.get("Status") or ""))
+    except (BotoCoreError, KeyError, TypeError) as exc:
+        if isinstance(exc, BotoCoreError) and not type(exc).__name__ == "MalformedAnswer":
+            raise  # connection and credential errors: the CLI's one-sentence fatal messages
+        raise NothingToAudit(f"organizations:ListAccounts returned an answer that can't be read ({exc}); "
+                             "nothing was audited.") from None
     return sorted(accounts, key=lambda a: a.id)
+
+
+def nothing_to_audit(org_accounts: Sequence[OrgAccount], accounts: Sequence[str] | None,
+                     exclude_accounts: Sequence[str] | None) -> str:
+    """Why a selection audits no account (the caller knows it is empty)."""
+    if not org_accounts:
+        return "organizations:ListAccounts listed no accounts; nothing was audited."
+    listed = {a.id for a in org_accounts}
+    exclude = set(exclude_accounts or ())
+    scope = (set(accounts) & listed) - exclude if accounts else listed - exclude
+    if not scope:
+        return (f"every account is excluded (--exclude-accounts/--accounts leave none of the {len(listed)} "
+                "accounts of the organization); nothing was audited.")
+    states = sorted({a.state or "no state" for a in org_accounts if a.id in scope})
+    return f"no ACTIVE account to audit ({len(scope)} selected, all {', '.join(states)}); nothing was audited."
 
 
 def _management_account_id(session: "boto3.Session", notes: list[str], org: dict | None = None) -> str | None:
@@ -176,7 +220,22 @@ def _error_text(exc: Exception) -> str:
 
 
 def _audit_account(factory: SessionFactory, account_id: str, *, own: bool, controls: Sequence["Control"],
-                   tag_keys: tuple[str, ...], external_id: str | None) -> _Outcome:
+                   tag_keys: tuple[str, ...], external_id: str | None, account_timeout: float | None = None
+                   ) -> _Outcome:
+    from checks.collect.deadline import account_deadline
+
+    with account_deadline(account_id, account_timeout) as ran_out:
+        outcome = _audit_account_now(factory, account_id, own=own, controls=controls, tag_keys=tag_keys,
+                                     external_id=external_id)
+    if ran_out():  # facts after the deadline are missing: one row of ERRORs naming it, not a partial audit
+        reason = f"Audit of account {account_id} stopped: the --account-timeout of {account_timeout:g} s ran out."
+        return _Outcome(account_id, error_findings(account_id, controls, reason, account_id, "deadline"), None,
+                        reason)
+    return outcome
+
+
+def _audit_account_now(factory: SessionFactory, account_id: str, *, own: bool, controls: Sequence["Control"],
+                       tag_keys: tuple[str, ...], external_id: str | None) -> _Outcome:
     arn = factory.role_arn(account_id)
     try:
         session = factory.caller_session(account_id) if own else factory.assumed_session(account_id)
@@ -188,7 +247,7 @@ def _audit_account(factory: SessionFactory, account_id: str, *, own: bool, contr
             facts = _collect(session, account_id, controls)
         if tag_keys:
             facts.required_tag_keys = tag_keys
-        return _Outcome(account_id, _evaluate(facts, controls), facts.trails)
+        return _Outcome(account_id, [], facts.trails, facts=facts)
     except Exception as exc:  # a collector bug or an unexpected SDK failure must not stop the other accounts
         reason = scrub(f"Audit of account {account_id} failed: {_error_text(exc)}.", external_id)
         return _Outcome(account_id, error_findings(account_id, controls, reason, account_id, "audit"), None, reason)
@@ -210,6 +269,7 @@ def audit_organization(
     required_tag_keys: Sequence[str] = (),
     required_tags: Sequence[str] = (),  # alias: the CLI's name for the same thing
     session_factory: Callable[..., SessionFactory] = SessionFactory,
+    account_timeout: float | None = None,
 ) -> AuditRun:
     """Audit every selected ACTIVE account of the caller's organization; see the module docstring.
 
@@ -222,6 +282,8 @@ def audit_organization(
     management_id = _management_account_id(session, notes, org)
     org_accounts = list_organization_accounts(session)
     chosen, unknown, select_notes = select_accounts(org_accounts, accounts, exclude_accounts)
+    if not chosen and not unknown:
+        raise NothingToAudit(nothing_to_audit(org_accounts, accounts, exclude_accounts))
     notes.extend(select_notes)
     factory = session_factory(session, role_name=role_name, partition=partition, external_id=external_id,
                               max_connections=workers)
@@ -233,8 +295,10 @@ def audit_organization(
         for a in unknown
     ]
     outcomes += _run_pool(factory, chosen, caller=caller, controls=controls, tag_keys=tag_keys,
-                          external_id=external_id, workers=workers, progress=as_progress(progress))
+                          external_id=external_id, workers=workers, progress=as_progress(progress),
+                          account_timeout=account_timeout)
 
+    _evaluate_all(outcomes, controls, external_id)
     trails = {o.account_id: o.trails for o in outcomes}
     coverage = attribute_coverage(trails, management_id)
     for o in sorted(outcomes, key=lambda o: o.account_id):
@@ -246,8 +310,23 @@ def audit_organization(
                     organization_id=org.get("Id", ""))
 
 
+def _evaluate_all(outcomes: list[_Outcome], controls, external_id: str | None) -> None:
+    """Evaluate every collected account, after naming the owners of buckets another account of the run owns."""
+    resolve_bucket_owners(o.facts for o in outcomes if o.facts is not None)
+    for o in outcomes:
+        if o.facts is None:
+            continue
+        try:
+            o.findings = _evaluate(o.facts, controls)
+        except Exception as exc:  # an engine bug costs this account its findings, never the run
+            o.error = scrub(f"Audit of account {o.account_id} failed: {_error_text(exc)}.", external_id)
+            o.findings = error_findings(o.account_id, controls, o.error, o.account_id, "audit")
+            o.trails = None
+        o.facts = None
+
+
 def _run_pool(factory: SessionFactory, chosen: Sequence[str], *, caller: str, controls, tag_keys, external_id,
-              workers: int, progress: Progress) -> list[_Outcome]:
+              workers: int, progress: Progress, account_timeout: float | None = None) -> list[_Outcome]:
     progress.start(len(chosen))
     outcomes: list[_Outcome] = []
     if not chosen:
@@ -259,7 +338,8 @@ def _run_pool(factory: SessionFactory, chosen: Sequence[str], *, caller: str, co
         # trail, its bucket, key and log group, so it has the most calls; started last it would be the tail.
         first = sorted(chosen, key=lambda a: a != caller)
         futures = [pool.submit(_audit_account, factory, a, own=(a == caller), controls=controls,
-                               tag_keys=tag_keys, external_id=external_id) for a in first]
+                               tag_keys=tag_keys, external_id=external_id, account_timeout=account_timeout)
+                   for a in first]
         for future in as_completed(futures):
             outcome = future.result()
             outcomes.append(outcome)

@@ -51,20 +51,40 @@ class Waiver:
         return f"waiver #{self.index} ({self.control_id}, resource {self.resource!r})"
 
 
-def _parse_text(path: Path, text: str):
-    as_json = path.suffix.lower() == ".json" or (
+def _is_json(path: Path, text: str) -> bool:
+    return path.suffix.lower() == ".json" or (
         path.suffix.lower() not in (".yaml", ".yml") and text.lstrip()[:1] in ("{", "[")
     )
-    try:
-        if as_json:
-            return json.loads(text)
-        import yaml  # lazy: only runs that pass --waivers pay for PyYAML
 
-        return yaml.safe_load(text)
-    except (ValueError, ImportError) as exc:  # json.JSONDecodeError is a ValueError
-        raise WaiverError(f"--waivers {path}: not valid JSON: {exc}") from None
+
+def _parse_text(path: Path, text: str):
+    if _is_json(path, text):
+        try:
+            return json.loads(text)
+        except ValueError as exc:  # json.JSONDecodeError
+            raise WaiverError(f"--waivers {path}: not valid JSON: {exc}") from None
+    try:
+        import yaml  # lazy: only runs that pass --waivers pay for PyYAML
+    except ImportError as exc:
+        raise WaiverError(f"--waivers {path}: reading YAML needs PyYAML ({exc}).") from None
+    try:
+        return yaml.load(text, Loader=_yaml_loader())  # noqa: S506 - a SafeLoader subclass
     except Exception as exc:  # yaml.YAMLError; imported lazily so not nameable here
         raise WaiverError(f"--waivers {path}: not valid YAML: {exc}".rstrip()) from None
+
+
+def _yaml_loader():
+    """PyYAML's SafeLoader without implicit timestamps: an unquoted 2026-02-30 would otherwise fail inside
+    the parser with no entry or field to name; as text, _date checks it and names both."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    return Loader
 
 
 def _date(value, where: str) -> dt.date:
@@ -131,7 +151,11 @@ def load_waivers(path: str | Path, *, known_ids: Iterable[str]) -> list[Waiver]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise WaiverError(f"--waivers {path}: cannot read the file: {exc.strerror or exc}.") from None
-    return parse_waivers(_parse_text(path, text), source=str(path), known_ids=known_ids)
+    except UnicodeDecodeError as exc:
+        raise WaiverError(f"--waivers {path}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset "
+                          f"{exc.start}); save the file as UTF-8.") from None
+    kind = "JSON" if _is_json(path, text) else "YAML"
+    return parse_waivers(_parse_text(path, text), source=f"{path} ({kind})", known_ids=known_ids)
 
 
 def apply_waivers(run: AuditRun, waivers: Iterable[Waiver], *, today: dt.date) -> AuditRun:

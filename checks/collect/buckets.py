@@ -1,8 +1,10 @@
 """S3 facts for the trails' log buckets (deduplicated) and the account's Block Public Access.
 
-s3:ListBuckets (once) tells which trail buckets the account owns. A bucket it does not list belongs to
-another account: the organization trail's owner when that trail comes from elsewhere, else an unknown
-account (``owned_elsewhere``). Only owned buckets are read, and only the calls the selected controls need.
+s3:ListBuckets (once) tells which trail buckets the account owns. A bucket it does not list is either
+gone or another account's: s3:GetBucketLocation tells which (NoSuchBucket: deleted, ``exists=False``, a
+verdict; AccessDenied or an answer: it exists, ``owned_elsewhere``, owner unknown here; an organization
+run names the owner); any other failure leaves the owner unknown (ERROR). Only owned buckets are read,
+and only the calls the selected controls need.
 """
 from __future__ import annotations
 
@@ -27,19 +29,35 @@ def collect_buckets(clients: Clients, facts: AccountFacts, parts: set[str]) -> N
     if not writers:
         return
     owned = _owned(clients, facts)
+    if not isinstance(owned, str):
+        facts.owned_buckets = frozenset(owned)
     for name in sorted(writers):
         bucket = facts.buckets[name] = BucketFacts(name=name)
         if isinstance(owned, str):
             bucket.errors["owner_account_id"] = owned
         elif name not in owned:
-            others = sorted({o for o in writers[name] if o and o != facts.account_id})
-            if others:
-                bucket.owner_account_id = others[0]  # an org trail's bucket lives with its owner
-            else:
-                bucket.owned_elsewhere = True
+            # Not ours. Not necessarily the trail owner's either: an organization trail often writes to a
+            # log-archive account's bucket. An --org run names the owner (checks/org_owners.py).
+            _not_listed(clients, bucket)
         else:
-            bucket.owner_account_id = facts.account_id
+            bucket.owner_account_id, bucket.exists = facts.account_id, True
             _read_bucket(clients, bucket, parts)
+
+
+def _not_listed(clients: Clients, bucket: BucketFacts) -> None:
+    """A trail bucket missing from our s3:ListBuckets: deleted, or owned by another account?"""
+    try:
+        clients.get("s3").get_bucket_location(Bucket=bucket.name)
+    except CALL_ERRORS as exc:
+        code = error_code(exc)
+        if code == "NoSuchBucket":
+            bucket.exists = False
+            return
+        if code not in ("AccessDenied", "AllAccessDisabled"):
+            bucket.errors["owner_account_id"] = failure(
+                "s3:GetBucketLocation", f"bucket {bucket.name} (not in this account's s3:ListBuckets)", exc)
+            return
+    bucket.exists, bucket.owned_elsewhere = True, True
 
 
 def _owned(clients: Clients, facts: AccountFacts) -> set[str] | str:

@@ -3,7 +3,7 @@ read (another account's key or log group is recorded with its owner, so its cont
 from __future__ import annotations
 
 from checks.arns import arn_account, arn_region
-from checks.collect.clients import CALL_ERRORS, Clients, failure
+from checks.collect.clients import CALL_ERRORS, Clients, error_code, failure
 from checks.facts import AccountFacts, KeyFacts, LogGroupFacts
 
 
@@ -21,11 +21,15 @@ def _describe_key(clients: Clients, facts: AccountFacts, key_id: str) -> KeyFact
     kms = clients.get("kms", arn_region(key_id) or None)
     key = KeyFacts(arn=key_id, owner_account_id=facts.account_id)
     try:
-        meta = kms.describe_key(KeyId=key_id)["KeyMetadata"]
+        meta = kms.describe_key(KeyId=key_id)["KeyMetadata"]  # check_answer guarantees the key
     except CALL_ERRORS as exc:
+        if error_code(exc) == "NotFoundException":  # a definite answer: the trail's key does not exist
+            key.exists = False
+            return key
         for f in ("key_manager", "key_state", "multi_region", "rotation_enabled"):
             key.errors[f] = failure("kms:DescribeKey", f"key {key_id}", exc)
         return key
+    key.exists = True
     key.arn = meta.get("Arn", key_id)
     key.owner_account_id = meta.get("AWSAccountId", facts.account_id)
     key.key_manager, key.key_state = meta.get("KeyManager"), meta.get("KeyState")

@@ -30,9 +30,24 @@ def cell(text: str) -> str:
     return " ".join(str(text).split()).replace("\\", "\\\\").replace("|", "\\|") or "-"
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+# AWS-controlled text (resource names, selector names in reasons, notes) must stay inert in a pull-request
+# comment: no raw HTML, no links or images ([text](url)), no code spans, no emphasis, no @mentions that
+# would notify GitHub users or teams. Backslash escapes and entities are CommonMark's own.
+_INERT = str.maketrans({"\\": "\\\\", "<": "&lt;", ">": "&gt;", "&": "&amp;", "[": "\\[", "]": "\\]",
+                        "`": "\\`", "*": "\\*", "_": "\\_", "~": "\\~", "|": "\\|",
+                        "@": "@\u200b"})  # a zero-width space after @ breaks the mention
+
+
+def inert(text: str) -> str:
+    """AWS-controlled text as one line of inert Markdown, safe in a table cell."""
+    return " ".join(str(text).split()).translate(_INERT) or "-"
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], raw: int = 0) -> str:
+    """``raw``: how many leading columns are our own Markdown (cell() only); the rest come from AWS (inert())."""
     lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
-    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(cell(c) if i < raw else inert(c) for i, c in enumerate(row)) + " |"
+              for row in rows]
     return "\n".join(lines)
 
 
@@ -57,9 +72,9 @@ def render(run: AuditRun, controls: Sequence, options: ReportOptions) -> str:
         counts = status_counts(grouped[account])
         rows.append([account] + ([run.coverage.get(account, "unknown")] if run.coverage else [])
                     + [str(counts[s.value]) for s in STATUS_ORDER])
-    out += [_table(headers, rows), ""]
+    out += [_table(headers, rows, raw=len(headers)), ""]
     for note in run.notes:
-        out.append(f"> **Note:** {cell(note)}")
+        out.append(f"> **Note:** {inert(note)}")
     if run.notes:
         out.append("")
     for account in order:
@@ -71,7 +86,7 @@ def render(run: AuditRun, controls: Sequence, options: ReportOptions) -> str:
             out.append(_table(
                 ["status", "severity", "control", "region", "resource", "reason"],
                 [[f"{_ICON[f.status]} {f.status.value}", f.severity.value, f"`{f.control_id}`",
-                  f.region or "-", f.resource or "-", f.reason] for f in shown],
+                  f.region or "-", f.resource or "-", f.reason] for f in shown], raw=3,
             ))
         else:
             out.append("Nothing failing, in error or waived.")

@@ -125,9 +125,7 @@ def write_outputs(run, controls: Sequence, plan: Sequence[Destination], options:
     written = []
     for d, text in rendered:
         if d.path is None:
-            stream = stdout or sys.stdout
-            stream.write(text)
-            stream.flush()
+            write_stream(stdout or sys.stdout, text)
             continue
         folder = os.path.dirname(d.path)
         if folder and d.create_dir:
@@ -140,6 +138,20 @@ def write_outputs(run, controls: Sequence, plan: Sequence[Destination], options:
         write_atomic(d.path, text)
         written.append(d.path)
     return written
+
+
+def write_stream(stream: TextIO, text: str) -> None:
+    """The report on a stream; one that can't encode it (LANG=C, a cp1252 console) gets UTF-8 bytes."""
+    try:
+        stream.write(text)
+    except UnicodeEncodeError:
+        buffer = getattr(stream, "buffer", None)
+        if buffer is None:
+            stream.write(text.encode("ascii", "replace").decode("ascii"))
+        else:
+            stream.flush()
+            buffer.write(text.encode("utf-8"))
+    stream.flush()
 
 
 def _for_file(options: ReportOptions) -> ReportOptions:

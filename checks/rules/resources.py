@@ -11,6 +11,7 @@ from checks.arns import arn_account
 from checks.facts import AccountFacts, BucketFacts, KeyFacts, LogGroupFacts, TrailFacts
 from checks.model import Result
 from checks.rules import rule
+from checks.rules.trail_buckets import trail_bucket
 
 SSE_KMS = ("aws:kms", "aws:kms:dsse")
 _SOURCE_ARN_OPERATORS = ("StringEquals", "StringLike", "ArnEquals", "ArnLike")
@@ -43,6 +44,10 @@ def _trail_key(account: AccountFacts, trail: TrailFacts) -> KeyFacts | Result:
     if key is None:
         return _foreign(account, arn_account(trail.kms_key_id), f"KMS key {trail.kms_key_id}") or Result.error(
             f"kms:DescribeKey did not report key {trail.kms_key_id} used by trail {trail.name}.")
+    if key.exists is False:
+        return Result.failed(f"KMS key {key.arn} of trail {trail.name} does not exist.", resource=key.arn)
+    if key.key_manager is None and key.errors.get("key_manager"):
+        return Result.error(key.errors["key_manager"], resource=key.arn)
     return _foreign(account, key.owner_account_id, f"KMS key {key.arn}") or key
 
 
@@ -134,20 +139,14 @@ def cloudwatch_trail_log_group_kms_encrypted(account: AccountFacts, trail: Trail
 
 
 def _trail_bucket(account: AccountFacts, trail: TrailFacts) -> BucketFacts | Result:
-    name = trail.s3_bucket_name
-    if name is None:
-        return Result.error(trail.errors.get("s3_bucket_name")
-                            or f"cloudtrail:DescribeTrails did not report the bucket of trail {trail.name}.")
-    bucket = account.buckets.get(name)
-    if bucket is None:
-        return Result.error(f"s3:ListBuckets did not report bucket {name} of trail {trail.name}.",
-                            resource=f"arn:{account.partition}:s3:::{name}")
-    return _foreign(account, bucket.owner_account_id, f"Bucket {name}") or bucket
+    return trail_bucket(account, trail)  # one reading of bucket ownership for every bucket control
 
 
 def _bucket_fact(account: AccountFacts, trail: TrailFacts, fact: str, api: str):
     """(bucket, value) for a BucketFacts field, or a Result when it cannot be judged."""
-    bucket = _own_trail(account, trail) or _trail_bucket(account, trail)
+    # The bucket's owner decides (an organization trail's bucket is its owner's), so that a trail whose
+    # bucket is unknown is ERROR naming the API, as in the CT bucket controls.
+    bucket = _trail_bucket(account, trail)
     if isinstance(bucket, Result):
         return bucket
     value = getattr(bucket, fact)

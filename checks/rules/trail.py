@@ -13,7 +13,8 @@ from checks.rules import rule
 from checks.rules import trail_buckets  # noqa: F401  (registers the bucket-scope rules)
 from checks.rules.selectors import management_coverage, s3_object_coverage
 from checks.rules.trail_common import (
-    MAX_DELIVERY_AGE, Verdict, age, foreign_trail, logging_verdict, missing, multi_region_logging, sentence,
+    MAX_DELIVERY_AGE, Verdict, age, foreign_trail, is_foreign, logging_verdict, missing, multi_region_logging,
+    sentence,
     some_trail,
 )
 
@@ -135,8 +136,15 @@ def kms_verdict(account: AccountFacts, trail: TrailFacts) -> Verdict:
     if trail.kms_key_id == "":
         return Status.FAIL, "does not encrypt its logs with a KMS key"
     key = account.keys.get(trail.kms_key_id)
-    # Only an own key's state is judged here; a key owned elsewhere is its owner's to assess.
-    if key and key.owner_account_id == account.account_id and key.key_state not in (None, "Enabled"):
+    # Only an own key's state is judged here; a key owned elsewhere is its owner's to assess. No facts at
+    # all (a stack view that does not model keys) leaves the trail's own setting to judge.
+    if key is None or (key.owner_account_id or account.account_id) != account.account_id:
+        return _PASS
+    if key.exists is False:
+        return Status.FAIL, f"encrypts with KMS key {key.arn}, which does not exist"
+    if key.key_state is None:  # unknown is never "fine": a Disabled key behind AccessDenied must not PASS
+        return Status.ERROR, key.errors.get("key_state") or f"kms:DescribeKey did not report the state of key {key.arn}"
+    if key.key_state != "Enabled":
         return Status.FAIL, f"encrypts with KMS key {key.arn}, which is {key.key_state}"
     return _PASS
 
@@ -182,8 +190,10 @@ def s3_verdict(account: AccountFacts, trail: TrailFacts, *, write: bool) -> Verd
     bucket = account.buckets.get(trail.s3_bucket_name or "")
     if bucket and bucket.logging_target_bucket:
         exempt.add(bucket.logging_target_bucket)
+    # "All buckets" means all (CIS 3.8/3.9, Config cloudtrail-all-*-s3-data-event-check): any exclusion is a
+    # definite FAIL, so the log bucket's access-log target (which only words the reason) may stay unknown.
     cov = s3_object_coverage(trail.selectors, write=write, partition=account.partition, exempt_buckets=exempt)
-    return (Status.PASS, cov.detail) if cov.ok else (Status.FAIL, cov.detail)
+    return (Status.PASS if cov.ok else Status.FAIL), cov.detail
 
 
 @rule("cloudtrail_s3_write_data_events_enabled", "account")

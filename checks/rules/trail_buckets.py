@@ -20,13 +20,14 @@ def trail_bucket(account: AccountFacts, trail: TrailFacts) -> BucketFacts | Resu
     bucket = account.buckets.get(name)
     if bucket is None:
         return Result.error(f"No facts were collected for bucket {name} of trail {trail.name}.", resource=arn)
+    if bucket.exists is False:  # NoSuchBucket is a definite answer: the trail delivers nowhere
+        return Result.failed(f"Bucket {name} of trail {trail.name} does not exist.", resource=arn)
     owner = bucket.owner_account_id
     if owner and owner != account.account_id:
-        return Result.not_applicable(f"Bucket {name} is owned by account {owner}; it is assessed there.",
-                                     resource=arn)
+        return Result.not_applicable(f"Bucket {name} is owned by account {owner}; audit that account.", resource=arn)
     if not owner and bucket.owned_elsewhere:
-        return Result.not_applicable(f"Bucket {name} is owned by another account; it is assessed there.",
-                                     resource=arn)
+        return Result.not_applicable(f"Bucket {name} is owned by another account (it is not in this account's "
+                                     "s3:ListBuckets); audit that account.", resource=arn)
     if not owner:
         return Result.error(sentence(bucket.errors.get("owner_account_id")
                                      or f"s3:ListBuckets did not tell who owns bucket {name}"), resource=arn)

@@ -64,9 +64,8 @@ def multi_region_logging(trail: TrailFacts) -> Verdict | None:
 def some_trail(account: AccountFacts, check: Callable[[TrailFacts], Verdict], achievement: str) -> Result:
     """PASS when at least one trail (own, organization or shadow) passes `check`.
 
-    Otherwise fail closed: an own trail with unknown facts gives ERROR; an organization trail owned by
-    another account with unknown facts gives NOT_APPLICABLE (it is assessed in its owner account); else
-    FAIL naming the first trail's shortfall.
+    Otherwise fail closed: any trail with unknown facts (own, or an organization trail owned by another
+    account) gives ERROR; else FAIL naming the first trail's shortfall.
     """
     trails = sorted(account.trails or [], key=lambda t: t.arn)
     verdicts = [(t, *check(t)) for t in trails]
@@ -74,14 +73,11 @@ def some_trail(account: AccountFacts, check: Callable[[TrailFacts], Verdict], ac
         if status is Status.PASS:
             suffix = f", {phrase}" if phrase else ""
             return Result.passed(f"Trail {trail.arn} {achievement}{suffix}.", resource=account.account_id)
-    for trail, status, phrase in verdicts:
-        if status is Status.ERROR and not is_foreign(account, trail):
-            return Result.error(sentence(phrase), resource=account.account_id)
+    # An organization trail we could not read counts as unknown too: whether it covers this account is
+    # this account's question, and "assessed in the owner account" would hide that the answer is missing.
     for trail, status, phrase in verdicts:
         if status is Status.ERROR:
-            return Result.not_applicable(
-                f"Account {account.account_id} relies on trail {trail.arn}, owned by account "
-                f"{trail.owner_account_id}; it is assessed in that account.", resource=account.account_id)
+            return Result.error(sentence(phrase), resource=account.account_id)
     if not verdicts:
         return Result.failed(f"Account {account.account_id} has no trail.", resource=account.account_id)
     trail, _, phrase = verdicts[0]

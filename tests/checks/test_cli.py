@@ -27,9 +27,10 @@ def stub_audit(monkeypatch):
     """Make audit_account return the findings the test sets; records the call's arguments."""
     state = {"findings": [], "calls": []}
 
-    def fake(session, controls, *, account_id=None, required_tags=()):
+    def fake(session, controls, *, account_id=None, required_tags=(), account_timeout=None):
         state["calls"].append({"controls": [c.id for c in controls], "required_tags": required_tags,
                                "region": session.region_name})
+        state["account_timeout"] = account_timeout
         return AuditRun(findings=list(state["findings"]), accounts=[ACCT])
 
     monkeypatch.setattr(checks.audit, "audit_account", fake)
@@ -181,7 +182,8 @@ def test_org_flags_are_passed_to_audit_organization(stub_audit, capsys, monkeypa
     assert code == 0
     progress = seen.pop("progress")
     assert seen == {"role_name": "OrganizationAccountAccessRole", "external_id": "xyz", "accounts": [ACCT],
-                    "exclude_accounts": ["222222222222"], "workers": 3, "required_tags": ()}
+                    "exclude_accounts": ["222222222222"], "workers": 3, "required_tags": (),
+                    "account_timeout": 300}
     assert hasattr(progress, "advance")  # a checks.progress.Progress (silent under --quiet)
     assert "organization-trail" in capsys.readouterr().out
 

@@ -26,7 +26,7 @@ CID = "cloudtrail_log_file_validation_enabled"
 def stub_audit(monkeypatch):
     calls = []
 
-    def fake(session, controls, *, account_id=None, required_tags=()):
+    def fake(session, controls, *, account_id=None, required_tags=(), account_timeout=None):
         calls.append(1)
         c = get(CID)
         return AuditRun(findings=[Finding(CID, Status.FAIL, c.severity, ACCT, "us-east-1",

@@ -105,10 +105,11 @@ def test_cloudtrail_multi_region_management_events_enabled_error_selectors_unkno
     assert finding.reason == "cloudtrail:GetEventSelectors failed for trail org-trail: AccessDenied."
 
 
-def test_cloudtrail_multi_region_management_events_enabled_na_org_trail_selectors_unreadable_from_member(kit):
+def test_cloudtrail_multi_region_management_events_enabled_error_org_trail_selectors_unreadable_from_member(kit):
+    """Whether the organization trail covers this member is unknown: ERROR, not "assessed elsewhere"."""
     finding = kit.one(CT01, kit.account(kit.trail(owner=kit.OTHER, selectors=None)))
-    assert finding.status is Status.NOT_APPLICABLE
-    assert f"owned by account {kit.OTHER}" in finding.reason
+    assert finding.status is Status.ERROR
+    assert "cloudtrail:GetEventSelectors" in finding.reason
 
 
 # --- CT-12 / CT-13 ----------------------------------------------------------------------------------

@@ -1,0 +1,71 @@
+"""Fail closed, proven: every API call the audit makes, under every fault class, on four account states.
+
+The invariant (issue 12): each finding of a faulted run is identical to the fault-free finding, or ERROR
+with a reason naming the failed API (or, for a FAIL, still FAIL on other evidence); nothing the
+fault-free run reported disappears unless its control reports that ERROR; and the run never aborts.
+So a fault never turns into PASS where the truth is FAIL, nor into FAIL where the truth is PASS.
+
+The operations swept are those the fault-free run really called (recorded), not a hand-written list.
+"""
+from __future__ import annotations
+
+import pytest
+
+from states import live_controls
+from sweep import FAULTS, Replay, audit, ops_of, sweep
+
+STATES = ("provisioned", "legacy", "cross-account", "org-member")
+
+
+@pytest.mark.parametrize("name", STATES)
+def test_fault_sweep_every_operation_every_fault_keeps_the_invariant(swept_states, name):
+    state = swept_states[name]
+    base, verdicts = sweep(state.calls, state.account_id, live_controls(), state.collected_at)
+    assert base.findings == state.findings  # the replay answers exactly as the emulator did
+    violations = [v for verdict in verdicts for v in verdict.violations]
+    assert violations == []
+    assert {v.fault for v in verdicts} == set(FAULTS)
+    assert sum(v.to_error for v in verdicts) > 0  # faults are really injected: findings did turn ERROR
+
+
+def test_fault_sweep_records_the_calls_of_every_family(swept_states):
+    """The recorded operations cover what each family reads (a sweep over nothing proves nothing)."""
+    ops = {op for state in swept_states.values() for op in ops_of(state.calls)}
+    for expected in [("cloudtrail", "ListTrails"), ("cloudtrail", "DescribeTrails"), ("cloudtrail", "GetTrailStatus"),
+                     ("cloudtrail", "GetEventSelectors"), ("s3", "ListBuckets"), ("s3", "GetBucketLogging"),
+                     ("kms", "DescribeKey"), ("logs", "DescribeLogGroups"), ("ec2", "DescribeRegions"),
+                     ("cloudwatch", "DescribeAlarms"), ("s3control", "GetPublicAccessBlock")]:
+        assert expected in ops, expected
+
+
+def test_fault_sweep_catches_a_reintroduced_false_pass(swept_states, monkeypatch):
+    """The sweep is not vacuous: put back the old CT-07 defect (an unknown key state counted as fine) and
+    the legacy state's trail with a disabled key turns FAIL -> PASS when kms:DescribeKey is denied."""
+    from checks.model import Status
+    from checks.rules import trail
+
+    def old_kms_verdict(account, t):
+        key = account.keys.get(t.kms_key_id or "")
+        if t.kms_key_id == "":
+            return Status.FAIL, "does not encrypt its logs with a KMS key"
+        if key and key.key_state not in (None, "Enabled"):
+            return Status.FAIL, f"encrypts with KMS key {key.arn}, which is {key.key_state}"
+        return Status.PASS, ""
+
+    state = swept_states["legacy"]
+    monkeypatch.setattr(trail, "kms_verdict", old_kms_verdict)
+    _, verdicts = sweep(state.calls, state.account_id, live_controls(), state.collected_at, faults=("denied",))
+    caught = [v for verdict in verdicts if verdict.op == ("kms", "DescribeKey") for v in verdict.violations]
+    assert any("cloudtrail_kms_encryption_enabled" in v and "FAIL -> PASS" in v for v in caught), caught
+
+
+def test_fault_sweep_kms_key_disabled_and_describe_key_denied_is_error_not_pass(swept_states):
+    state = swept_states["legacy"]
+    replay = Replay(state.calls)
+    replay.fault = ("kms", "DescribeKey", "denied")
+    got = audit(replay, state.account_id, live_controls(), state.collected_at)
+    ct07 = {k[3]: v for k, v in state.findings.items() if k[0] == "cloudtrail_kms_encryption_enabled"}
+    faulted = {k[3]: v for k, v in got.findings.items() if k[0] == "cloudtrail_kms_encryption_enabled"}
+    arn = next(a for a in ct07 if a.endswith("/legacy-encrypted"))
+    assert ct07[arn][0] == "FAIL" and "Disabled" in ct07[arn][1]
+    assert faulted[arn][0] == "ERROR" and "kms:DescribeKey" in faulted[arn][1]

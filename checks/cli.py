@@ -69,6 +69,15 @@ def _endpoint(value: str) -> str:
 _SUBCOMMANDS: list = []
 
 
+def _register_verify(subparsers) -> None:  # checks/verify/command.py: argparse only at import
+    from checks.verify.command import register
+
+    register(subparsers)
+
+
+_SUBCOMMANDS.append(_register_verify)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="trailguard",

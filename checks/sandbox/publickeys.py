@@ -7,8 +7,9 @@ botocore's service model (``ListPublicKeysResponse``: ``PublicKeyList`` of ``Pub
 ``Fingerprint``); tests/verify/test_publickeys.py checks it against that model.
 
 Two facts follow AWS, not moto:
-- ``Value`` is the DER PKCS #1 key *base64-encoded once more* inside the blob: botocore decodes the blob to
-  base64 text and AWS's own reader (``aws cloudtrail validate-logs``) base64-decodes it again.
+- ``Value`` is a blob: on the wire the base64 of the DER PKCS #1 key (the API reference's sample starts
+  ``MIIBCgKCAQEA``, an RSAPublicKey SEQUENCE). boto3 hands the DER bytes over; the AWS CLI keeps blobs as
+  wire text (awscli/customizations/scalarparse.py) and its validate-logs base64-decodes them itself.
 - Keys are selected by overlap with [StartTime, EndTime]; either missing means "now" (API reference).
 
 The fingerprint is ours to choose (AWS does not document how it derives it): the MD5 hex of the DER key.
@@ -76,7 +77,7 @@ def response(region: str, params: dict, now: dt.datetime | None = None) -> dict:
     start = _time(params.get("StartTime")) or now
     end = _time(params.get("EndTime")) or now
     return {"PublicKeyList": [{
-        "Value": base64.b64encode(base64.b64encode(k.der)).decode("ascii"),
+        "Value": base64.b64encode(k.der).decode("ascii"),
         "ValidityStartTime": k.start.timestamp(),
         "ValidityEndTime": k.end.timestamp(),
         "Fingerprint": k.fingerprint,

@@ -121,9 +121,9 @@ def signing_string(digest: Digest) -> bytes:
 def load_public_key(value: bytes | str):
     """A ListPublicKeys ``Value`` as a cryptography public key.
 
-    botocore hands the blob over as bytes; CloudTrail's own reader base64-decodes those bytes once more
-    (the service double-encodes, and the API reference warns the encoding "is subject to change"), so
-    both a DER key and a base64 text of one are accepted. PKCS #1 and SubjectPublicKeyInfo DER both load.
+    boto3 decodes the blob to DER bytes; the AWS CLI keeps the wire's base64 text and decodes it itself.
+    The API reference warns that the encoding of ListPublicKeys' binary fields "is subject to change", so
+    both DER and base64 text of DER are accepted, and PKCS #1 and SubjectPublicKeyInfo DER both load.
     """
     from cryptography.hazmat.primitives.serialization import load_der_public_key
 

@@ -184,7 +184,10 @@ def demo(out_dir: Path, out: TextIO = sys.stdout) -> dict[str, Any]:
         out.write(f"\nmanagement account {org.management_account_id} (provisioned): {_fmt(mgmt)}\n")
         out.write(f"legacy account {legacy.account_id} (seeded): {_fmt(_status_counts(run, legacy.account_id))}\n")
         out.write("reports: " + ", ".join(str(p) for p in paths.values()) + "\n")
-        return {"endpoint": endpoint, "organization": org, "legacy": legacy, "run": run, "reports": paths}
+        from checks.sandbox.demo_verify import verify_step
+
+        integrity = verify_step(endpoint, [org.management_account_id, legacy.account_id], out_dir, out)
+        return {"integrity": integrity, "endpoint": endpoint, "organization": org, "legacy": legacy, "run": run, "reports": paths}
 
 
 def _fmt(counts: dict[str, int]) -> str:

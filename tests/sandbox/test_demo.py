@@ -30,7 +30,9 @@ def test_demo_runs_end_to_end_and_writes_the_four_reports(tmp_path):
                           env=_env(), capture_output=True, text=True, timeout=DEMO_TIMEOUT_S)
 
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert sorted(p.name for p in out.iterdir()) == ["audit.json", "audit.junit.xml", "audit.sarif", "audit.txt"]
+    assert sorted(p.name for p in out.iterdir()) == ["audit.json", "audit.junit.xml", "audit.sarif", "audit.txt",
+                                                     "verify.json"]
+    assert "The emulator does not deliver CloudTrail logs" in proc.stdout and "detected both" in proc.stdout
     assert "└── trailguard  (trailguard:index:OrganizationTrail)" in proc.stdout
     assert "with violations" in proc.stdout and " 0 with violations" in proc.stdout
     doc = json.loads((out / "audit.json").read_text())

@@ -103,15 +103,16 @@ def trailguard(endpoint: str, start: dt.datetime, end: dt.datetime, workers: int
     return wall, json.load(open(out_path, encoding="utf-8"))
 
 
-def peak_rss(endpoint: str, start, end, workers: int, out_path: str) -> float:
-    """Peak RSS of one trailguard run, from wait4 on its own pid (not the max over all children)."""
+def peak_rss(endpoint: str, start, end, workers: int, out_path: str) -> tuple[float, float, float]:
+    """(peak RSS MB, CPU s, wall s) of one trailguard run, from wait4 on its own pid."""
     cmd = [sys.executable, "-m", "checks", "verify", "--org", "--trail", TRAIL, "--start", start.strftime(ISO),
            "--end", end.strftime(ISO), "--workers", str(workers), "--format", "json", "--output", out_path,
            "--quiet"]
+    started = time.perf_counter()
     proc = subprocess.Popen(cmd, env=_env(endpoint), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
     _, _, usage = os.wait4(proc.pid, 0)
     proc.returncode = 0
-    return usage.ru_maxrss / 1024
+    return usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, time.perf_counter() - started
 
 
 def awscli(endpoint: str, trail_arn: str, accounts, regions, start, end):
@@ -159,6 +160,7 @@ def main() -> int:
     regions = REGIONS[:args.regions]
     first_end = dt.datetime(2026, 3, 1, 0, 1, 31, tzinfo=dt.timezone.utc)
     start, end = first_end - dt.timedelta(minutes=30), first_end + dt.timedelta(hours=args.hours - 1)
+    print(f"# load average before: {os.getloadavg()[0]:.2f}")
     print(f"# verify_bench  nproc={os.cpu_count()}  python={sys.version.split()[0]}  latency={args.latency}s  "
           f"workers={args.workers}  {args.accounts} accounts x {args.regions} regions x {args.hours} h")
     with Emulator() as emulator:
@@ -184,11 +186,15 @@ def main() -> int:
             latency.seconds = args.latency
             out_path = os.path.join("/tmp", f"verify_bench_{label}.json")
             wall, doc = trailguard(ep, start, end, args.workers, out_path)
-            rss = peak_rss(ep, start, end, args.workers, out_path)
+            rss, cpu, _ = peak_rss(ep, start, end, args.workers, out_path)
+            latency.seconds = 0.0
+            _, _, wall0 = peak_rss(ep, start, end, args.workers, out_path)  # no latency: CPU-bound floor
+            latency.seconds = args.latency
             fails = {f["extra"]["key"]: f["extra"]["outcome"] for f in doc["findings"] if f["status"] != "PASS"}
-            results[label] = dict(logs=n_logs, digests=n_digests, wall=wall, rss=rss, fails=fails,
+            results[label] = dict(logs=n_logs, digests=n_digests, wall=wall, rss=rss, cpu=cpu, wall0=wall0, fails=fails,
                                   found=fails.get(modified) == "log_modified" and fails.get(deleted) == "log_deleted")
-            print(f"[{label}] trailguard verify --org: {wall:.2f} s, peak RSS {rss:.1f} MB, "
+            print(f"[{label}] trailguard verify --org: {wall:.2f} s (CPU {cpu:.1f} s; {wall0:.2f} s with no latency), "
+                  f"peak RSS {rss:.1f} MB, "
                   f"{doc['summary']['by_status']['PASS']} PASS, non-PASS {sorted(set(fails.values()))}, "
                   f"planted tampering found: {results[label]['found']}")
             if label == "1x" and not args.skip_awscli:
@@ -199,8 +205,11 @@ def main() -> int:
                       f"{cli['wall']:.2f} s, {cli['digests_valid']} digests and {cli['logs_valid']} log files valid, "
                       f"{cli['logs_invalid']} INVALID")
             latency.seconds = 0.0
+    print(f"# load average after: {os.getloadavg()[0]:.2f}")
     one, two = results["1x"], results["2x"]
     print("\n| tool | log files | digests | wall s | peak RSS MB |\n|---|---|---|---|---|")
+    ideal = (one["logs"] + one["digests"]) * args.latency / args.workers
+    print(f"(ideal for trailguard at 1x: {ideal:.2f} s = Gets x latency / workers)")
     if "awscli" in results:
         print(f"| aws cloudtrail validate-logs ({results['awscli']['runs']} runs) | {one['logs']} | {one['digests']} | "
               f"{results['awscli']['wall']:.2f} | - |")

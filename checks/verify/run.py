@@ -116,6 +116,10 @@ class Progress:
 
 def verify(session: Any, req: Request, *, progress: Progress | None = None,
            now: dt.datetime | None = None) -> Outcome:
+    """Streams go through in a bounded window (``streams_in_flight``), each listed, read, hashed and judged,
+    then dropped: memory holds a few streams' facts, not the whole organization's, whatever the file count.
+    Every S3 call runs on the one pool of ``workers`` threads."""
+    from checks.catalog import get
     from checks.verify import fetch
 
     region = session.region_name or "us-east-1"
@@ -124,26 +128,28 @@ def verify(session: Any, req: Request, *, progress: Progress | None = None,
     bucket = trail["S3BucketName"]
     s3 = clients.get("s3", fetch.bucket_region(clients.get("s3", region), bucket, region))
     streams, notes = _streams(s3, trail, req)
-    facts = {s: StreamFacts(s, req.start, req.end) for s in streams}
     progress = progress or Progress()
-    with ThreadPoolExecutor(max_workers=req.workers, thread_name_prefix="verify") as pool:
-        _list(pool, s3, facts, req)
-        jobs = [(f, i) for f in facts.values() for i in range(len(f.digests or []))]
-        progress.grow(len(jobs))
-        _keys(pool, clients, facts, req)
-        list(pool.map(lambda job: _read(s3, job[0], job[1], progress), jobs))
-        _backfill_keys(clients, facts)
-        _hash_logs(pool, s3, facts, progress)
-    progress.finish()
-    from checks.catalog import get
-
+    keys = _Keys(clients, req)
     control = get(CONTROL_ID)
-    findings, summaries = [], {}
-    for s, f in facts.items():
-        verdict = judge(f, now=now)
-        summaries[s.label()] = verdict.summary
-        checks = verdict.checks + ([_no_digest(f)] if f.digests == [] else [])
-        findings += [_finding(control, s, c) for c in checks]
+    in_flight = max(2, req.workers // 4)
+    with ThreadPoolExecutor(max_workers=req.workers, thread_name_prefix="verify") as pool, \
+            ThreadPoolExecutor(max_workers=in_flight, thread_name_prefix="verify-stream") as lanes:
+        def one(stream: Stream):
+            facts = StreamFacts(stream, req.start, req.end)
+            _list(pool, s3, facts, req)
+            progress.grow(len(facts.digests or []))
+            facts.public_keys, facts.keys_error = keys.get(stream.region)
+            list(pool.map(lambda i: _read(s3, facts, i, progress), range(len(facts.digests or []))))
+            _backfill_keys(keys, facts)
+            _hash_logs(pool, s3, facts, progress)
+            verdict = judge(facts, now=now)
+            checks = verdict.checks + ([_no_digest(facts)] if facts.digests == [] else [])
+            return stream, verdict.summary, [_finding(control, stream, c) for c in checks]
+
+        done = list(lanes.map(one, streams))
+    progress.finish()
+    findings = [f for _, _, fs in done for f in fs]
+    summaries = {s.label(): summary for s, summary, _ in done}
     accounts = sorted({s.account for s in streams})
     notes += [f"{label}: {v.digests} digests and {v.logs} log files verified, {v.hours:g} hours covered"
               + (f", {v.pending} recent log files not yet in a digest" if v.pending else "") + "."
@@ -151,10 +157,10 @@ def verify(session: Any, req: Request, *, progress: Progress | None = None,
     return Outcome(AuditRun(findings=findings, accounts=accounts, notes=notes), summaries, trail["TrailARN"])
 
 
-def _list(pool, s3, facts: dict[Stream, StreamFacts], req: Request) -> None:
+def _list(pool, s3, f: StreamFacts, req: Request) -> None:
     from checks.verify import fetch
 
-    def digests(f: StreamFacts) -> None:
+    def digests() -> None:
         names = []
         try:
             for day in days(req.start, req.end + DIGEST_LOOKAHEAD):
@@ -167,7 +173,7 @@ def _list(pool, s3, facts: dict[Stream, StreamFacts], req: Request) -> None:
             return
         f.digests = [DigestRead(n) for n in sorted(names, key=lambda n: n.end)]
 
-    def logs(f: StreamFacts) -> None:
+    def logs() -> None:
         found = {}
         try:
             for day in days(req.start, req.end):
@@ -181,7 +187,7 @@ def _list(pool, s3, facts: dict[Stream, StreamFacts], req: Request) -> None:
             return
         f.log_objects = found
 
-    list(pool.map(lambda job: job[0](job[1]), [(fn, f) for f in facts.values() for fn in (digests, logs)]))
+    list(pool.map(lambda job: job(), (digests, logs)))
 
 
 def _read(s3, f: StreamFacts, index: int, progress: Progress) -> None:
@@ -191,68 +197,60 @@ def _read(s3, f: StreamFacts, index: int, progress: Progress) -> None:
     progress.tick()
 
 
-def _keys(pool, clients, facts: dict[Stream, StreamFacts], req: Request) -> None:
-    """ListPublicKeys once per region for the whole window (keys are per region, not per account)."""
-    from checks.verify import fetch
+class _Keys:
+    """ListPublicKeys per region (keys are per region, not per account), once per range, shared by streams."""
 
-    regions = sorted({s.region for s in facts})
+    def __init__(self, clients, req: Request) -> None:
+        self._clients, self._req = clients, req
+        self._lock = threading.Lock()
+        self._cache: dict[tuple, tuple[dict, str]] = {}
 
-    def load(region: str):
-        try:
-            return region, fetch.public_keys(clients.get("cloudtrail", region), req.start - KEY_MARGIN,
-                                             req.end + KEY_MARGIN), ""
-        except fetch.CALL_ERRORS as exc:
-            return region, {}, fetch.failure("cloudtrail:ListPublicKeys", f"region {region}", exc)
+    def get(self, region: str, start: dt.datetime | None = None, end: dt.datetime | None = None):
+        from checks.verify import fetch
 
-    loaded = {r: (keys, err) for r, keys, err in pool.map(load, regions)}
-    for s, f in facts.items():
-        f.public_keys, f.keys_error = dict(loaded[s.region][0]), loaded[s.region][1]
-
-
-def _backfill_keys(clients, facts: dict[Stream, StreamFacts]) -> None:
-    """A backfill digest may be signed later than its window: ask for keys around its generation time."""
-    from checks.verify import fetch
-
-    cache: dict[tuple[str, str], dict] = {}
-    for f in facts.values():
-        for read in f.digests or []:
-            d = read.digest
-            if d is None or not read.name.backfill or d.fingerprint in f.public_keys or not d.backfill_generated:
-                continue
-            try:
-                when = dt.datetime.fromisoformat(d.backfill_generated.replace("Z", "+00:00"))
-            except ValueError:
-                continue
-            key = (f.stream.region, d.backfill_generated)
-            if key not in cache:
+        start = start or self._req.start - KEY_MARGIN
+        end = end or self._req.end + KEY_MARGIN
+        with self._lock:  # one call per region and range, even when several streams ask at once
+            if (region, start, end) not in self._cache:
                 try:
-                    cache[key] = fetch.public_keys(clients.get("cloudtrail", f.stream.region),
-                                                   when - BACKFILL_KEY_MARGIN, when + BACKFILL_KEY_MARGIN)
-                except fetch.CALL_ERRORS:
-                    cache[key] = {}
-            f.public_keys.update(cache[key])
+                    found = fetch.public_keys(self._clients.get("cloudtrail", region), start, end), ""
+                except fetch.CALL_ERRORS as exc:
+                    found = {}, fetch.failure("cloudtrail:ListPublicKeys", f"region {region}", exc)
+                self._cache[(region, start, end)] = found
+            keys, error = self._cache[(region, start, end)]
+        return dict(keys), error
 
 
-def _hash_logs(pool, s3, facts: dict[Stream, StreamFacts], progress: Progress) -> None:
+def _backfill_keys(keys: _Keys, f: StreamFacts) -> None:
+    """A backfill digest may be signed later than its window: ask for keys around its generation time."""
+    for read in f.digests or []:
+        d = read.digest
+        if d is None or not read.name.backfill or d.fingerprint in f.public_keys or not d.backfill_generated:
+            continue
+        try:
+            when = dt.datetime.fromisoformat(d.backfill_generated.replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        found, _ = keys.get(f.stream.region, when - BACKFILL_KEY_MARGIN, when + BACKFILL_KEY_MARGIN)
+        f.public_keys.update(found)
+
+
+def _hash_logs(pool, s3, f: StreamFacts, progress: Progress) -> None:
     from checks.verify import fetch
 
     refs = {}
-    for f in facts.values():
-        for read in f.digests or []:
-            if read.digest is not None:
-                for ref in read.digest.log_files():
-                    refs.setdefault(ref.key, (f, ref))
-    lock = threading.Lock()
+    for read in f.digests or []:
+        if read.digest is not None:
+            for ref in read.digest.log_files():
+                refs.setdefault(ref.key, ref)
     progress.grow(len(refs))
 
-    def one(item):
-        f, ref = item
+    def one(ref):
         result = fetch.hash_log(s3, ref)
-        with lock:
-            f.logs[ref.key] = result
         progress.tick()
+        return ref.key, result
 
-    list(pool.map(one, refs.values()))
+    f.logs.update(pool.map(one, refs.values()))
 
 
 def _no_digest(f: StreamFacts):

@@ -72,3 +72,32 @@ def test_awscli_validate_logs_and_verify_both_report_the_deleted_digest(served_w
     assert proc.returncode == 1
     assert f"{chain.digests[1]}\tINVALID: not found" in proc.stderr
     assert outcomes(served_world.verify())["digest_missing"] == {chain.digests[1]}
+
+
+def test_awscli_validate_logs_agrees_on_an_organization_member_path(server, monkeypatch):
+    """Organization trail: validate-logs needs --account-id and reads the org id from DescribeOrganization;
+    the digests live under AWSLogs/<o-id>/<account>/ ("CloudTrail digest file structure")."""
+    import boto3
+
+    import verify_world
+
+    server.reset()
+    publickeys.clear()
+    monkeypatch.setenv("AWS_ENDPOINT_URL", server.endpoint_url)
+    org_id = boto3.client("organizations", region_name=HOME).create_organization(FeatureSet="ALL")[
+        "Organization"]["Id"]
+    monkeypatch.setattr(verify_world, "ORG", org_id)
+    world = World(org=True)
+    chain = world.deliver(account=verify_world.MEMBER, hours=3)
+    world.overwrite(chain.logs[4])
+    env = {**os.environ, "AWS_DEFAULT_REGION": HOME}
+    cmd = [sys.executable, "-m", "awscli", "cloudtrail", "validate-logs", "--trail-arn", world.trail_arn,
+           "--start-time", START.strftime(ISO), "--end-time", END.strftime(ISO), "--region", HOME,
+           "--account-id", verify_world.MEMBER]
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "3/3 digest files valid" in proc.stdout and "5/6 log files valid, 1/6 log files INVALID" in proc.stdout
+    assert f"/{org_id}/{verify_world.MEMBER}/CloudTrail/" in proc.stderr
+    out = world.verify(org=True)
+    assert outcomes(out) == {"digest_valid": set(chain.digests), "log_modified": {chain.logs[4]}}
+    publickeys.clear()

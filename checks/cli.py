@@ -80,6 +80,15 @@ def _endpoint(value: str) -> str:
 _SUBCOMMANDS: list = []
 
 
+def _register_verify(subparsers) -> None:  # checks/verify/command.py: argparse only at import
+    from checks.verify.command import register
+
+    register(subparsers)
+
+
+_SUBCOMMANDS.append(_register_verify)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="trailguard",
@@ -265,17 +274,11 @@ def _home_region(args) -> str:
 
 
 def _cmd_audit(args) -> int:
-    from checks.report import ReportOptions, summary_line
-
     parser = args.subparser
     _check_org_flags(parser, args)
     controls = _select(parser, args)
     fail_on = Severity.parse(args.fail_on, option="--fail-on")
-    generated_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    try:  # before any AWS call, like every other usage error
-        destinations = plan_outputs(args, generated_at)
-    except OutputError as exc:
-        parser.error(str(exc))
+    destinations, generated_at = plan_destinations(args)  # before any AWS call, like every other usage error
     waivers = []
     if args.waivers:
         from checks.catalog import all_controls
@@ -301,13 +304,31 @@ def _cmd_audit(args) -> int:
         from checks.waivers import apply_waivers
 
         run = apply_waivers(run, waivers, today=dt.date.today())
-    from checks.report.outputs import terminal_options
+    return emit_report(args, run, controls, fail_on, destinations, generated_at)
+
+
+def plan_destinations(args) -> tuple[list, dt.datetime]:
+    """Where the reports go (--format/--output/--output-dir), decided before any AWS call; usage error else."""
+    generated_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    try:
+        return plan_outputs(args, generated_at), generated_at
+    except OutputError as exc:
+        args.subparser.error(str(exc))
+
+
+def emit_report(args, run, controls, fail_on: Severity, destinations, generated_at: dt.datetime) -> int:
+    """Render and write every destination, print notes and the summary, and return the exit code.
+
+    Shared by every command that produces an AuditRun (audit, verify, merge), so formats, atomic files,
+    notes and exit codes are the same everywhere.
+    """
+    from checks.audit import exit_code
+    from checks.report import ReportOptions, summary_line
+    from checks.report.files import ReportWriteError
+    from checks.report.outputs import terminal_options, write_outputs
 
     options = terminal_options(ReportOptions(fail_on=fail_on, errors_ok=args.errors_ok, verbose=args.verbose,
                                              generated_at=generated_at, region=_home_region(args)), sys.stdout)
-    from checks.report.files import ReportWriteError
-    from checks.report.outputs import write_outputs
-
     try:
         written = write_outputs(run, controls, destinations, options)
     except ReportWriteError as exc:
@@ -317,8 +338,6 @@ def _cmd_audit(args) -> int:
     if written and not args.quiet:
         print(f"trailguard: {summary_line(run, options)} Report{'s' if len(written) > 1 else ''} written to "
               f"{', '.join(written)}.", file=sys.stderr)
-    from checks.audit import exit_code
-
     return exit_code(run, fail_on, errors_ok=args.errors_ok)
 
 

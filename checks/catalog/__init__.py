@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from checks.model import Severity
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(_[a-z0-9]+){2,}$")
-TARGETS = frozenset({"live", "stack"})
-FAMILIES = ("trail", "monitoring", "resources")
+TARGETS = frozenset({"live", "stack", "verify"})  # verify: judged by `trailguard verify` only
+FAMILIES = ("trail", "monitoring", "resources", "integrity")
 
 
 @dataclass(frozen=True)

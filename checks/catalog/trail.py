@@ -1,6 +1,7 @@
 """The CloudTrail trail controls CT-01..CT-17 (controls.md §6).
 
-CT-06 (digest chain verification) and CT-18..CT-20 are reserved for later work: their refs are not reused.
+CT-06 (digest chain verification) is in ``checks.catalog.integrity`` (judged by ``trailguard verify``);
+CT-18..CT-20 are reserved for later work: their refs are not reused.
 """
 from __future__ import annotations
 

@@ -8,6 +8,8 @@ The engine (``checks.engine``) picks the subjects for each scope and calls the p
 - ``trail``: ``pred(account, trail: TrailFacts) -> Result`` (one per trail visible in the account)
 - ``bucket``: ``pred(account, trail: TrailFacts) -> Result`` (one per distinct trail bucket)
 - ``account`` predicates may return a list of Results when they report several subjects.
+- ``stream``: ``pred(facts: StreamFacts) -> list[Result]`` (one digest chain; only ``trailguard verify``
+  evaluates it, the audit engine never selects its control)
 """
 from __future__ import annotations
 
@@ -15,8 +17,8 @@ import importlib
 from dataclasses import dataclass
 from typing import Callable
 
-SCOPES = ("account", "region", "trail", "bucket")
-FAMILIES = ("trail", "monitoring", "resources")
+SCOPES = ("account", "region", "trail", "bucket", "stream")
+FAMILIES = ("trail", "monitoring", "resources", "integrity")
 
 
 @dataclass(frozen=True)

@@ -189,7 +189,10 @@ def demo(out_dir: Path, out: TextIO = sys.stdout) -> dict[str, Any]:
         out.write(f"legacy account {legacy.account_id} (seeded): {_fmt(_status_counts(run, legacy.account_id))}\n")
         out.write("reports: " + ", ".join(str(p) for p in paths.values()) + "\n")
         out.write(f"HTML report: {paths['html'].resolve()}\n")
-        return {"endpoint": endpoint, "organization": org, "legacy": legacy, "run": run, "reports": paths}
+        from checks.sandbox.demo_verify import verify_step
+
+        integrity = verify_step(endpoint, [org.management_account_id, legacy.account_id], out_dir, out)
+        return {"integrity": integrity, "endpoint": endpoint, "organization": org, "legacy": legacy, "run": run, "reports": paths}
 
 
 def _table_for(out: TextIO, run, table_file: Path) -> str:

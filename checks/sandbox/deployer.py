@@ -113,6 +113,10 @@ def _run_program(mocks, recorder: _Recorder, config: Mapping[str, Any], program:
     """Run the program in a fresh context and event loop: Pulumi's per-run globals never leak between runs."""
     import asyncio
 
+    try:  # restored afterwards: Pulumi code run later in this thread (tests, a second deploy) needs a loop
+        previous = asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        previous = None
     loop = asyncio.new_event_loop()
     # A failed resource leaves Pulumi futures nobody awaits; asyncio would log each one at exit. The
     # recorder already holds those errors and deploy() raises them, so only other errors are logged.
@@ -128,7 +132,7 @@ def _run_program(mocks, recorder: _Recorder, config: Mapping[str, Any], program:
             task.cancel()
         if pending:
             loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-        asyncio.set_event_loop(None)
+        asyncio.set_event_loop(previous)
         loop.close()
 
 

@@ -11,7 +11,7 @@ from checks.catalog import ID_PATTERN, TARGETS, all_controls
 from checks.rules import all_rules
 
 CONTROLS = all_controls()
-TESTS_DIR = pathlib.Path(__file__).parent
+TESTS_DIR = pathlib.Path(__file__).parent.parent  # all of tests/: CT-06's tests live in tests/verify/
 
 
 def _test_names() -> set[str]:
@@ -36,7 +36,14 @@ def test_catalog_ids_and_refs_are_unique_and_well_formed():
 
 def test_catalog_trail_family_is_ct01_to_ct17_without_ct06():
     refs = sorted(c.ref for c in CONTROLS if c.family == "trail")
-    assert refs == [f"CT-{n:02d}" for n in range(1, 18) if n != 6]  # CT-06 reserved for digest verification
+    assert refs == [f"CT-{n:02d}" for n in range(1, 18) if n != 6]  # CT-06 is the integrity family's
+
+
+def test_catalog_ct06_is_judged_by_verify_only():
+    integrity = [c for c in CONTROLS if c.family == "integrity"]
+    assert [(c.ref, c.id, c.targets) for c in integrity] == [
+        ("CT-06", "cloudtrail_log_files_integrity_verified", frozenset({"verify"}))]
+    assert all_rules()["cloudtrail_log_files_integrity_verified"].scope == "stream"
 
 
 @pytest.mark.parametrize("control", CONTROLS, ids=lambda c: c.id)

@@ -34,8 +34,10 @@ def test_demo_runs_end_to_end_and_writes_every_format_in_one_audit(tmp_path):
                           env=_env(), capture_output=True, text=True, timeout=DEMO_TIMEOUT_S)
 
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert sorted(p.name for p in out.iterdir()) == sorted(f"audit.{r.extension}" for r in REGISTRY.values())
+    assert sorted(p.name for p in out.iterdir()) == sorted([f"audit.{r.extension}" for r in REGISTRY.values()]
+                                                         + ["verify.json"])
     assert f"HTML report: {(out / 'audit.html').resolve()}" in proc.stdout
+    assert "The emulator does not deliver CloudTrail logs" in proc.stdout and "detected both" in proc.stdout
     assert "└── trailguard  (trailguard:index:OrganizationTrail)" in proc.stdout
     assert "with violations" in proc.stdout and " 0 with violations" in proc.stdout
     doc = json.loads((out / "audit.json").read_text())

@@ -152,13 +152,13 @@ def _judge_alarms(account: AccountFacts, spec: FilterSpec, flt: MetricFilter, t:
             continue
         if not any(m[:2] == (t.metric_namespace, t.metric_name) for m in ids):
             continue
-        gap = _coverage(alarm, ids, published)
+        gap, never = _coverage(alarm, ids, published), _never_fires(alarm, t)
         chain = _notifies(account, spec, flt, alarm, metric)
-        if not gap:
+        if not gap and not never:
             outcomes.extend(chain)
             continue
-        near.append(_fail(1, gap))
-        if any(o.status is Status.PASS for o in chain):  # watches part of the events and notifies someone
+        near.append(_fail(1, gap or never))
+        if not never and any(o.status is Status.PASS for o in chain):  # watches part of the events, notifies
             parts.append((alarm.name, {label for label, mid in published.items() if mid in ids}))
     if any(o.status is Status.PASS for o in outcomes):
         return outcomes
@@ -172,6 +172,31 @@ def _judge_alarms(account: AccountFacts, spec: FilterSpec, flt: MetricFilter, t:
         outcomes.append(_error(unreadable[0]))
     return outcomes or near or [_fail(1, f"metric filter '{flt.name}' counts {spec.summary}, but no alarm in "
                                          f"{region} watches its metric {metric}")]
+
+
+_COMPARE = {"GreaterThanOrEqualToThreshold": float.__ge__, "GreaterThanThreshold": float.__gt__,
+            "LessThanThreshold": float.__lt__, "LessThanOrEqualToThreshold": float.__le__}
+
+
+def _never_fires(alarm: Alarm, t: MetricTransformation) -> str:
+    """Why no number of matching events can set the alarm off, or "" (also when we cannot tell).
+
+    Each matching event publishes the filter's metricValue v; with n >= 1 events in a period the statistic
+    is n*v (Sum), n (SampleCount) or v (Average, Minimum, Maximum, percentiles). Sum and SampleCount are
+    monotonic in n, so n = 1 and n -> infinity bound every value they take."""
+    compare = _COMPARE.get(alarm.comparison_operator)
+    if alarm.queries or compare is None or alarm.threshold is None:
+        return ""
+    try:
+        v = float(t.metric_value)
+    except ValueError:  # a field selector ($.x) publishes the event's own value: not judged
+        return ""
+    inf = float("inf")
+    values = {"Sum": (v, v * inf if v else 0.0), "SampleCount": (1.0, inf)}.get(alarm.statistic, (v,))
+    if any(compare(x, float(alarm.threshold)) for x in values):
+        return ""
+    return (f"alarm {alarm.name} compares {alarm.statistic or 'its statistic'} {alarm.comparison_operator} "
+            f"{float(alarm.threshold):g}, but each matching event publishes {t.metric_value}, so it can never fire")
 
 
 def _notifies(account: AccountFacts, spec: FilterSpec, flt: MetricFilter, alarm: Alarm, metric: str) -> list[_Outcome]:

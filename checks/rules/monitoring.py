@@ -6,12 +6,13 @@ organization trail seen from a member) or outside the audited regions, the contr
 NOT_APPLICABLE, as Security Hub reports NO_DATA: only the log group's owner can fix or see it.
 
 A chain passes when a filter on the log group counts every required event of the spec (extra breadth is
-fine, :func:`checks.cis.check_filter`), an alarm in the log group's region watches the filter's metric
-by its full identity (namespace, name AND dimensions, :mod:`checks.metricmath`; a metric-math alarm counts
-when its returned value depends on that metric) with actions enabled and an SNS action, and that topic
-exists and has at least one confirmed subscription (a topic SNS answers NotFound for notifies nobody: FAIL).
-An alarm whose expression we cannot read makes the control ERROR unless another alarm passes. Any passing chain passes the control; otherwise an unknown link is ERROR (never PASS) and
-else the finding reports the chain that got furthest, naming what is missing.
+fine, a flood is not: :func:`checks.cis.check_filter`), an alarm in the log group's region watches the
+filter's metric by its full identity (namespace, name AND dimensions, :mod:`checks.metricmath`; a
+metric-math alarm counts when its returned value depends on that metric) and can fire on the filter's
+metricValue, with actions enabled and an SNS action, and that topic exists and has at least one confirmed
+subscription (a topic SNS answers NotFound for notifies nobody: FAIL). An alarm whose expression we cannot
+read makes the control ERROR unless another alarm passes. Any passing chain passes the control; otherwise
+an unknown link is ERROR (never PASS) and else the finding reports the chain that got furthest.
 """
 from __future__ import annotations
 

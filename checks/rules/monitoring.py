@@ -153,7 +153,7 @@ def _judge_alarms(account: AccountFacts, spec: FilterSpec, flt: MetricFilter, t:
             continue
         if not any(m[:2] == (t.metric_namespace, t.metric_name) for m in ids):
             continue
-        gap, never = _coverage(alarm, ids, published), _never_fires(alarm, t)
+        gap, never = _coverage(alarm, ids, published), _never_fires(alarm, t) or _fires_unprompted(alarm, t)
         chain = _notifies(account, spec, flt, alarm, metric)
         if not gap and not never:
             outcomes.extend(chain)
@@ -198,6 +198,21 @@ def _never_fires(alarm: Alarm, t: MetricTransformation) -> str:
         return ""
     return (f"alarm {alarm.name} compares {alarm.statistic or 'its statistic'} {alarm.comparison_operator} "
             f"{float(alarm.threshold):g}, but each matching event publishes {t.metric_value}, so it can never fire")
+
+
+def _fires_unprompted(alarm: Alarm, t: MetricTransformation) -> str:
+    """Why the filter's defaultValue (emitted for every event the pattern does not match) alone sets the alarm
+    off, or "": then every unrelated record fires it, it sits in ALARM and never tells of the control's events."""
+    compare = _COMPARE.get(alarm.comparison_operator)
+    if alarm.queries or compare is None or alarm.threshold is None or t.default_value is None:
+        return ""
+    d, inf = float(t.default_value), float("inf")
+    values = {"Sum": (d, d * inf if d else 0.0), "SampleCount": (1.0, inf)}.get(alarm.statistic, (d,))
+    if not any(compare(x, float(alarm.threshold)) for x in values):
+        return ""
+    return (f"alarm {alarm.name} compares {alarm.statistic or 'its statistic'} {alarm.comparison_operator} "
+            f"{float(alarm.threshold):g}, but the filter publishes defaultValue {d:g} for every other event, so "
+            "routine activity keeps it in ALARM and it never notifies of the control's events")
 
 
 def _notifies(account: AccountFacts, spec: FilterSpec, flt: MetricFilter, alarm: Alarm, metric: str) -> list[_Outcome]:

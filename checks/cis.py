@@ -8,7 +8,9 @@ to v5.0 and v6.0+, Security Hub CloudWatch.1-.14, nozaq and Cloud Posse, includi
 Security Hub unauthorized-API filter without the later noise exclusions. The ``decoys`` (neighbours no
 published form counts) only word the finding ("broader than needed: also counts ..."); ``advised`` events
 (counted by some newer form, e.g. ModifySecurityGroupRules in CIS v5.0+) are named when missed. A filter
-that misses a required event, or an ``&&`` join of event names (never fires), fails.
+that misses a required event, or an ``&&`` join of event names (never fires), fails; so does one that
+counts a ``floods`` probe, a routine event no published form counts (an empty or match-all pattern): its
+alarm would sit in ALARM and, as alarm actions run on state changes, never notify of the control's events.
 """
 from __future__ import annotations
 
@@ -40,6 +42,9 @@ class FilterSpec:
     required: tuple[Probe, ...]
     decoys: tuple[Probe, ...]
     advised: tuple[Probe, ...] = ()  # counted by a newer published form only: named when missed, never a FAIL
+    # Routine events no published form counts: a filter counting one counts (nearly) everything, keeps its
+    # alarm in ALARM and so never notifies of the control's events (actions run on state changes): FAIL.
+    floods: tuple[Probe, ...] = field(default_factory=lambda: (_NOISE,))
     # console sign-in without MFA: the provisioned text and the extra probes differ by variant
     variant_patterns: dict[str, str] = field(default_factory=dict)
     variant_required: dict[str, tuple[Probe, ...]] = field(default_factory=dict)
@@ -60,12 +65,13 @@ class FilterVerdict:
     advised_missed: tuple[str, ...] = ()
 
     @property
-    def distance(self) -> tuple[int, int]:
+    def distance(self) -> tuple[int, int, int]:
         """How far from passing; the finding reports the closest filter when none passes. A filter that
-        counts none of the required events (another alarm's filter) is never closer than one that counts some."""
+        counts none of the required events (another alarm's filter) is never closer than one that counts some;
+        fewer missed events come first, then fewer decoys (a filter counting everything misses nothing)."""
         if self.parse_error:
-            return (2, 0)
-        return (0 if self.counted else 1, len(self.missed) + len(self.decoys_hit))
+            return (2, 0, 0)
+        return (0 if self.counted else 1, len(self.missed), len(self.decoys_hit))
 
 
 # --- synthetic CloudTrail events ------------------------------------------------------------------
@@ -151,6 +157,10 @@ _UNAUTHORIZED = FilterSpec(
         Probe("AccessDenied on HeadBucket", event("s3.amazonaws.com", "HeadBucket", errorCode="AccessDenied")),
         _NOISE,
     ),
+    # CIS v1.4-3.0 joins the exclusions with ||, so its own text counts nearly everything (_NOISE too) and must
+    # pass; the one event it leaves out is a successful HeadBucket by CloudTrail's log delivery.
+    floods=(Probe("a successful HeadBucket by delivery.logs.amazonaws.com", event(
+        "s3.amazonaws.com", "HeadBucket", sourceIPAddress="delivery.logs.amazonaws.com", readOnly=True)),),
 )
 
 _CIS_NO_MFA = '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") }'
@@ -328,14 +338,18 @@ def check_filter(spec: FilterSpec, pattern: str | Node, *, variant: str | None =
     missed = tuple(p.label for p in required if not matches(node, p.event))
     wrong = tuple(p.label for p in spec.variant_decoys.get(variant or "", ()) if matches(node, p.event))
     broad = tuple(p.label for p in spec.decoys if matches(node, p.event))
+    flood = tuple(p.label for p in spec.floods if matches(node, p.event))
     advised = tuple(p.label for p in spec.advised if not matches(node, p.event))
     problems = []
     if missed:
         problems.append(f"does not count {listed(missed)}")
+    if flood:
+        problems.append(f"counts nearly every event (even {listed(flood)}, which no published form counts), so "
+                        f"its alarm would stay in ALARM and never notify of {spec.summary}")
     if wrong:
         problems.append(f"counts {listed(wrong)}, which the chosen variant {variant!r} excludes")
     if problems:
-        return FilterVerdict(False, " and ".join(problems), missed, wrong + broad,
+        return FilterVerdict(False, " and ".join(problems), missed, tuple(dict.fromkeys(wrong + broad + flood)),
                              counted=len(required) - len(missed), advised_missed=advised)
     notes = [f"counts {spec.summary} ({_count(len(required), 'required event')})"]
     if broad:

@@ -170,6 +170,7 @@ class MetricTransformation:
     metric_value: str = "1"
     # (dimension name, field selector such as "$.eventName"), sorted; () publishes without dimensions
     dimensions: tuple[tuple[str, str], ...] = ()
+    default_value: float | None = None  # emitted for every event the pattern does not match; None: nothing
 
 
 @dataclass(frozen=True)

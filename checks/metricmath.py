@@ -22,9 +22,10 @@ from checks.facts import Alarm, MetricQuery
 MetricId = tuple[str, str, frozenset]  # (namespace, name, frozenset of (dimension name, value))
 
 # Metric math functions whose result depends only on the ids (and METRICS()) among their arguments.
-# SEARCH, SERVICE_QUOTA, LAMBDA, ANOMALY_DETECTION_BAND's band and Metrics Insights reach beyond the
-# alarm's own queries: not read (ERROR).
-_UNREADABLE = ("SEARCH", "SELECT", "LAMBDA", "SERVICE_QUOTA", "INSIGHT_RULE_METRIC", "ANOMALY_DETECTION_BAND")
+# SEARCH, SERVICE_QUOTA, LAMBDA and Metrics Insights reach beyond the alarm's own queries: not read (ERROR).
+# ANOMALY_DETECTION_BAND(m1, 2) is read: its band is modelled on m1 alone (an anomaly-detection alarm's
+# Metrics are m1 and that band, ThresholdMetricId naming the band), so the alarm watches m1.
+_UNREADABLE = ("SEARCH", "SELECT", "LAMBDA", "SERVICE_QUOTA", "INSIGHT_RULE_METRIC")
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|[A-Za-z_][A-Za-z0-9_]*\s*\(?|\S')
 
 

@@ -43,7 +43,7 @@ def _collect_filters(clients: Clients, group: LogGroupFacts) -> None:
                 pattern=f.get("filterPattern", ""),
                 transformations=tuple(MetricTransformation(
                     t["metricName"], t["metricNamespace"], str(t.get("metricValue", "")),
-                    tuple(sorted((t.get("dimensions") or {}).items())),
+                    tuple(sorted((t.get("dimensions") or {}).items())), t.get("defaultValue"),
                 ) for t in f.get("metricTransformations", [])),
             )
             for page in pages for f in page.get("metricFilters", []))

@@ -6,12 +6,13 @@ organization trail seen from a member) or outside the audited regions, the contr
 NOT_APPLICABLE, as Security Hub reports NO_DATA: only the log group's owner can fix or see it.
 
 A chain passes when a filter on the log group counts every required event of the spec (extra breadth is
-fine, :func:`checks.cis.check_filter`), an alarm in the log group's region watches the filter's metric
-by its full identity (namespace, name AND dimensions, :mod:`checks.metricmath`; a metric-math alarm counts
-when its returned value depends on that metric) with actions enabled and an SNS action, and that topic
-exists and has at least one confirmed subscription (a topic SNS answers NotFound for notifies nobody: FAIL).
-An alarm whose expression we cannot read makes the control ERROR unless another alarm passes. Any passing chain passes the control; otherwise an unknown link is ERROR (never PASS) and
-else the finding reports the chain that got furthest, naming what is missing.
+fine, a flood is not: :func:`checks.cis.check_filter`), an alarm in the log group's region watches the
+filter's metric by its full identity (namespace, name AND dimensions, :mod:`checks.metricmath`; a
+metric-math alarm counts when its returned value depends on that metric) and can fire on the filter's
+metricValue, with actions enabled and an SNS action, and that topic exists and has at least one confirmed
+subscription (a topic SNS answers NotFound for notifies nobody: FAIL). An alarm whose expression we cannot
+read makes the control ERROR unless another alarm passes. Any passing chain passes the control; otherwise
+an unknown link is ERROR (never PASS) and else the finding reports the chain that got furthest.
 """
 from __future__ import annotations
 
@@ -152,13 +153,13 @@ def _judge_alarms(account: AccountFacts, spec: FilterSpec, flt: MetricFilter, t:
             continue
         if not any(m[:2] == (t.metric_namespace, t.metric_name) for m in ids):
             continue
-        gap = _coverage(alarm, ids, published)
+        gap, never = _coverage(alarm, ids, published), _never_fires(alarm, t) or _fires_unprompted(alarm, t)
         chain = _notifies(account, spec, flt, alarm, metric)
-        if not gap:
+        if not gap and not never:
             outcomes.extend(chain)
             continue
-        near.append(_fail(1, gap))
-        if any(o.status is Status.PASS for o in chain):  # watches part of the events and notifies someone
+        near.append(_fail(1, gap or never))
+        if not never and any(o.status is Status.PASS for o in chain):  # watches part of the events, notifies
             parts.append((alarm.name, {label for label, mid in published.items() if mid in ids}))
     if any(o.status is Status.PASS for o in outcomes):
         return outcomes
@@ -172,6 +173,46 @@ def _judge_alarms(account: AccountFacts, spec: FilterSpec, flt: MetricFilter, t:
         outcomes.append(_error(unreadable[0]))
     return outcomes or near or [_fail(1, f"metric filter '{flt.name}' counts {spec.summary}, but no alarm in "
                                          f"{region} watches its metric {metric}")]
+
+
+_COMPARE = {"GreaterThanOrEqualToThreshold": float.__ge__, "GreaterThanThreshold": float.__gt__,
+            "LessThanThreshold": float.__lt__, "LessThanOrEqualToThreshold": float.__le__}
+
+
+def _never_fires(alarm: Alarm, t: MetricTransformation) -> str:
+    """Why no number of matching events can set the alarm off, or "" (also when we cannot tell).
+
+    Each matching event publishes the filter's metricValue v; with n >= 1 events in a period the statistic
+    is n*v (Sum), n (SampleCount) or v (Average, Minimum, Maximum, percentiles). Sum and SampleCount are
+    monotonic in n, so n = 1 and n -> infinity bound every value they take."""
+    compare = _COMPARE.get(alarm.comparison_operator)
+    if alarm.queries or compare is None or alarm.threshold is None:
+        return ""
+    try:
+        v = float(t.metric_value)
+    except ValueError:  # a field selector ($.x) publishes the event's own value: not judged
+        return ""
+    inf = float("inf")
+    values = {"Sum": (v, v * inf if v else 0.0), "SampleCount": (1.0, inf)}.get(alarm.statistic, (v,))
+    if any(compare(x, float(alarm.threshold)) for x in values):
+        return ""
+    return (f"alarm {alarm.name} compares {alarm.statistic or 'its statistic'} {alarm.comparison_operator} "
+            f"{float(alarm.threshold):g}, but each matching event publishes {t.metric_value}, so it can never fire")
+
+
+def _fires_unprompted(alarm: Alarm, t: MetricTransformation) -> str:
+    """Why the filter's defaultValue (emitted for every event the pattern does not match) alone sets the alarm
+    off, or "": then every unrelated record fires it, it sits in ALARM and never tells of the control's events."""
+    compare = _COMPARE.get(alarm.comparison_operator)
+    if alarm.queries or compare is None or alarm.threshold is None or t.default_value is None:
+        return ""
+    d, inf = float(t.default_value), float("inf")
+    values = {"Sum": (d, d * inf if d else 0.0), "SampleCount": (1.0, inf)}.get(alarm.statistic, (d,))
+    if not any(compare(x, float(alarm.threshold)) for x in values):
+        return ""
+    return (f"alarm {alarm.name} compares {alarm.statistic or 'its statistic'} {alarm.comparison_operator} "
+            f"{float(alarm.threshold):g}, but the filter publishes defaultValue {d:g} for every other event, so "
+            "routine activity keeps it in ALARM and it never notifies of the control's events")
 
 
 def _notifies(account: AccountFacts, spec: FilterSpec, flt: MetricFilter, alarm: Alarm, metric: str) -> list[_Outcome]:

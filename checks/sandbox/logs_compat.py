@@ -5,6 +5,10 @@ ResourceNotFoundException ("The specified log group does not exist."), the error
 model lists for the operation; moto 5 answers an empty list. The audit treats NotFound as "absent" (FAIL:
 no log group, so no filter), an empty list as "a log group without filters"; both FAIL, but for
 different reasons, and only the AWS answer lets a test prove the NotFound path.
+
+PutMetricFilter with the name of a filter the log group already has: AWS replaces it (the API "Creates or
+updates a metric filter and associates it with the specified log group"); moto 5.2 appends a second filter
+of the same name, so the old pattern or metric value would still be read and could pass a control.
 """
 from __future__ import annotations
 
@@ -24,6 +28,18 @@ def _aware(original):
     return describe_metric_filters
 
 
+def _replacing(original):
+    def put_metric_filter(self, filter_name, filter_pattern, log_group_name, metric_transformations):
+        self.filters.metric_filters = [f for f in self.filters.metric_filters if (
+            f["filterName"], f["logGroupName"]) != (filter_name, log_group_name)]
+        return original(self, filter_name, filter_pattern, log_group_name, metric_transformations)
+
+    return put_metric_filter
+
+
+_PATCHES = {"describe_metric_filters": _aware, "put_metric_filter": _replacing}
+
+
 def apply() -> None:
     """Patch moto's logs backend for the rest of the process (the emulator's threaded server)."""
     global _APPLIED
@@ -31,18 +47,22 @@ def apply() -> None:
         return
     from moto.logs.models import LogsBackend
 
-    LogsBackend.describe_metric_filters = _aware(LogsBackend.describe_metric_filters)
+    for name, wrap in _PATCHES.items():
+        setattr(LogsBackend, name, wrap(getattr(LogsBackend, name)))
     _APPLIED = True
 
 
 @contextlib.contextmanager
 def applied():
-    """The same patch for the duration of a block (in-process mock_aws tests), then moto as it was."""
+    """The same patches for the duration of a block (in-process mock_aws tests), then moto as it was."""
     from moto.logs.models import LogsBackend
 
-    original = LogsBackend.describe_metric_filters
-    LogsBackend.describe_metric_filters = original if _APPLIED else _aware(original)
+    originals = {name: getattr(LogsBackend, name) for name in _PATCHES}
+    if not _APPLIED:
+        for name, wrap in _PATCHES.items():
+            setattr(LogsBackend, name, wrap(originals[name]))
     try:
         yield
     finally:
-        LogsBackend.describe_metric_filters = original
+        for name, original in originals.items():
+            setattr(LogsBackend, name, original)

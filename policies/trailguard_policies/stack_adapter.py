@@ -93,6 +93,14 @@ def _metric_query(q: dict) -> MetricQuery:
                        expression=q.get("expression") or "", account_id=q.get("accountId") or "")
 
 
+def _number(value) -> float | None:
+    """A pulumi-aws numeric string (metricTransformation.defaultValue) as a float; None when absent or unknown."""
+    try:
+        return None if value is None or value is UNKNOWN else float(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def _known(value, default=None):
     return default if value is UNKNOWN or value is None else value
 
@@ -266,7 +274,8 @@ class _Builder:
                 group.errors["metric_filters"] = f"LogMetricFilter {res.name} is not known until deploy."
                 continue
             transform = MetricTransformation(mt.get("name", ""), mt.get("namespace", ""), str(mt.get("value", "1")),
-                                             tuple(sorted((mt.get("dimensions") or {}).items())))
+                                             tuple(sorted((mt.get("dimensions") or {}).items())),
+                                             _number(mt.get("defaultValue")))
             group.metric_filters += (MetricFilter(_known(res.get("name"), res.name), group.name, pattern or "",
                                                   (transform,)),)
 

@@ -8,7 +8,8 @@ Sources of the texts (only the pattern strings are reproduced, as test data):
   security groups add ModifySecurityGroupRules), transcribed in /work/shared/reference/controls.md §2.4;
 - nozaq/terraform-aws-secure-baseline modules/alarm-baseline/main.tf and
   cloudposse/terraform-aws-cloudtrail-cloudwatch-alarms catalog/cis_benchmark.yaml.
-A form passes when it counts every required event; breadth is named in the reason, never failed.
+A form passes when it counts every required event; breadth is named in the reason, not failed (a flood that
+counts routine events no published form counts does fail: test_filter_floods.py).
 """
 from __future__ import annotations
 

@@ -31,3 +31,16 @@ def test_cloudwatch_root_usage_alarm_configured_fail_stack_metric_math_alarm_on_
     stack = _alarm(hardened_stack(), metricName=None, namespace=None, metricQueries=[
         {"id": "m1", "returnData": True, "metric": {"metricName": "Other", "namespace": "CISBenchmark"}}])
     assert ROOT in violated(run_pack(stack, ORG))
+
+
+def _transform(stack, **props):
+    return [dataclasses.replace(r, props={**r.props, "metricTransformation": {**r.props["metricTransformation"], **props}})
+            if r.name == "filter-RootUsage" else r for r in stack]
+
+
+def test_cloudwatch_root_usage_alarm_configured_stack_filter_metric_value_and_default_value():
+    """Review of #13: the pack reads value and defaultValue (pulumi-aws strings) like the live audit: metric value 0
+    under Sum >= 1 never fires, defaultValue 1 sets the alarm off on every other event, defaultValue 0 is fine."""
+    assert ROOT in violated(run_pack(_transform(hardened_stack(), value="0"), ORG))
+    assert ROOT in violated(run_pack(_transform(hardened_stack(), defaultValue="1"), ORG))
+    assert ROOT not in violated(run_pack(_transform(hardened_stack(), defaultValue="0"), ORG))

@@ -43,10 +43,11 @@ def finding_uid(f: Finding) -> str:
     return f"{TOOL_NAME}-{fingerprint(f)}"
 
 
-def _resource(f: Finding) -> dict:
+def _resource(f: Finding, home_region: str = "") -> dict:
     uid = f.resource or f.account_id
     name = uid.split(":", 5)[5].split("/")[-1] if is_arn(uid) else uid
-    res = {"uid": uid, "name": name, "type": resource_type(uid), "cloud_partition": partition(uid)}
+    res = {"uid": uid, "name": name, "type": resource_type(uid),
+           "cloud_partition": partition(uid, f.region or home_region)}
     if f.region:
         res["region"] = f.region
     return res
@@ -91,7 +92,7 @@ def event(f: Finding, control, options: ReportOptions, org_id: str = "") -> dict
                          "created_time": ms, "types": [control.family if control else "trailguard"]},
         "compliance": compliance,
         "cloud": cloud,
-        "resources": [_resource(f)],
+        "resources": [_resource(f, options.region)],
         "unmapped": {TOOL_NAME: {"finding_key": "|".join((f.control_id, f.account_id, f.region, f.resource)),
                                  "status": f.status.value, "ref": control.ref if control else ""}},
     }

@@ -3,8 +3,8 @@
 Security Lake, and SIEMs that speak OCSF, ingest these without a mapping. Choices, by OCSF attribute:
 - ``compliance``: ``control`` the control id, ``desc`` its title, ``requirements`` every framework item
   of the catalog (``CIS AWS Foundations v6.0+ 4.1``, ``AWS Security Hub CloudTrail.1``...), ``standards``
-  the frameworks, ``status_id``/``status``: PASS -> 1 Pass, FAIL and WAIVED -> 3 Fail, ERROR -> 2 Warning
-  ("did not yield a result due to missing information", which is what ERROR means), NOT_APPLICABLE ->
+  the frameworks (``trailguard catalog`` for a control mapped to none: the schema requires ``standards``),
+  ``status_id``/``status``: PASS -> 1 Pass, FAIL and WAIVED -> 3 Fail, ERROR -> 2 Warning ("did not yield a result due to missing information", which is what ERROR means), NOT_APPLICABLE ->
   99 Other with the caption ``Not Applicable``.
 - the finding's own ``status_id`` is its workflow state, as in ASFF: New (FAIL, ERROR), Suppressed
   (WAIVED), Resolved (PASS, NOT_APPLICABLE).
@@ -62,10 +62,12 @@ def event(f: Finding, control, options: ReportOptions, org_id: str = "") -> dict
     compliance = {"control": f.control_id, "status_id": comp_id, "status": comp}
     if control:
         compliance["desc"] = control.title
+    # ``standards`` is the one required attribute of the compliance object: a control the catalog maps to
+    # no framework (or a finding of a control not passed in) is measured against trailguard's own catalog
+    compliance["standards"] = list(dict.fromkeys(
+        f"{r.framework} v{r.version}" if r.version else r.framework for r in refs)) or [f"{TOOL_NAME} catalog"]
     if refs:
         compliance["requirements"] = [r.label() for r in refs]
-        compliance["standards"] = list(dict.fromkeys(
-            f"{r.framework} v{r.version}" if r.version else r.framework for r in refs))
     product = {"name": TOOL_NAME, "vendor_name": TOOL_NAME, "version": options.version}
     if homepage():
         product["url_string"] = homepage()

@@ -4,8 +4,9 @@ Security Lake, and SIEMs that speak OCSF, ingest these without a mapping. Choice
 - ``compliance``: ``control`` the control id, ``desc`` its title, ``requirements`` every framework item
   of the catalog (``CIS AWS Foundations v6.0+ 4.1``, ``AWS Security Hub CloudTrail.1``...), ``standards``
   the frameworks (``trailguard catalog`` for a control mapped to none: the schema requires ``standards``),
-  ``status_id``/``status``: PASS -> 1 Pass, FAIL and WAIVED -> 3 Fail, ERROR -> 2 Warning ("did not yield a result due to missing information", which is what ERROR means), NOT_APPLICABLE ->
-  99 Other with the caption ``Not Applicable``.
+  ``status_id``/``status``: PASS -> 1 Pass, FAIL and WAIVED -> 3 Fail, ERROR -> 2 Warning ("did not
+  yield a result due to missing information", which is what ERROR means), NOT_APPLICABLE -> 99 Other
+  with the caption ``Not Applicable``.
 - the finding's own ``status_id`` is its workflow state, as in ASFF: New (FAIL, ERROR), Suppressed
   (WAIVED), Resolved (PASS, NOT_APPLICABLE).
 - ``severity_id``: low 2, medium 3, high 4, critical 5.

@@ -4,7 +4,8 @@ account, region, control id, catalog ref, CIS items, severity, status, resource,
 remediation setting, waiver reason. The standard library's ``csv`` writer does the quoting (commas,
 quotes, CR and LF in reasons; rows end in CRLF, RFC 4180). Cells that a spreadsheet would run as a
 formula (``=``, ``+``, ``-``, ``@``, tab or CR first) get a leading apostrophe: resource names and
-reasons come from AWS and must stay data (OWASP "CSV injection"). Rows are in the JSON report's order, so two runs diff cleanly.
+reasons come from AWS and must stay data (OWASP "CSV injection"). Rows are in the JSON report's order,
+so two runs diff cleanly.
 """
 from __future__ import annotations
 

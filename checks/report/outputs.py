@@ -74,7 +74,14 @@ def plan_outputs(args, when: dt.datetime) -> list[Destination]:
     """Where each format goes; raises OutputError on contradictory or unknown options."""
     pairs: list[Destination] = []
     plain: list[str] = []
+    if args.output_dir is not None and not args.output_dir.strip():
+        raise OutputError("--output-dir: empty; give a folder (it is created when missing).")
     for value in args.output or ():
+        if not value.strip():
+            raise OutputError("--output: empty; give FILE or FORMAT=PATH.")
+        bare = re.match(r"^([a-z][a-z0-9_-]*)=$", value)
+        if bare and bare.group(1) in REGISTRY:
+            raise OutputError(f"--output {value}: no path after '='; write {value}PATH.")
         m = _PAIR.match(value)
         if m and m.group(1) in REGISTRY:
             pairs.append(Destination(m.group(1), m.group(2)))
@@ -90,6 +97,11 @@ def plan_outputs(args, when: dt.datetime) -> list[Destination]:
                           "several formats.")
     if plain and args.output_dir:
         raise OutputError(f"--output {plain[0]} and --output-dir: choose one, or use --output FORMAT=PATH.")
+    if not listed:  # only FORMAT=PATH pairs: nothing is left for a plain file or a folder
+        if plain or args.output_dir:
+            what = f"--output {plain[0]}" if plain else f"--output-dir {args.output_dir}"
+            raise OutputError(f"{what}: no --format to write there (the FORMAT=PATH outputs name their own); "
+                              f"add --format, one of {', '.join(FORMATS)}.")
     if plain:
         if len(listed) != 1:
             raise OutputError(f"--output {plain[0]}: one file takes one format but --format lists "

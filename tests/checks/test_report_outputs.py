@@ -86,6 +86,11 @@ def test_classic_format_and_output_file_still_work(stub_audit, capsys, tmp_path)
     (["--output", "a.json", "--output-dir", "d"], ["--output-dir"]),
     (["--output", "yml=a.yml"], ["'yml' is not a format", *FORMATS]),
     (["--output", "json=same", "--output", "csv=same"], ["same file"]),
+    (["--output", "json=x.json", "--output-dir", "d"], ["--output-dir d", "no --format", *FORMATS]),
+    (["--output", "json=x.json", "--output", "y.txt"], ["--output y.txt", "no --format", *FORMATS]),
+    (["--output", "json="], ["--output json=", "no path"]),
+    (["--output", ""], ["--output", "empty"]),
+    (["--output-dir", " "], ["--output-dir", "empty"]),
 ])
 def test_bad_output_options_are_usage_errors_before_the_audit(stub_audit, capsys, tmp_path, monkeypatch,
                                                                args, expected):

@@ -19,6 +19,7 @@ import re
 import textwrap
 from typing import Sequence
 
+import wcwidth
 from tabulate import tabulate
 
 from checks.model import AuditRun, Finding, Status
@@ -81,7 +82,7 @@ def _fit(rows: list[list[str]], headers: Sequence[str], width: int | None, flex:
     """
     plain = plain or rows
     # tabulate pads a column to its header plus MIN_PADDING (2) when there are headers
-    natural = [max([len(h) + 2] + [len(r[i]) for r in plain]) for i, h in enumerate(headers)]
+    natural = [max([len(h) + 2] + [_width(r[i]) for r in plain]) for i, h in enumerate(headers)]
     if width is None or sum(natural) + SEP * (len(headers) - 1) <= width:
         return tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
     fixed = sum(n for i, n in enumerate(natural) if i not in flex) + SEP * (len(headers) - 1)
@@ -96,8 +97,14 @@ def _fit(rows: list[list[str]], headers: Sequence[str], width: int | None, flex:
     return tabulate(wrapped, headers=headers, tablefmt="simple", disable_numparse=True)
 
 
+def _width(text: str) -> int:
+    """Terminal columns: a CJK character or an emoji takes two (wcwidth; tabulate aligns with it too)."""
+    return len(text) if text.isascii() else max(wcwidth.width(text), 0)
+
+
 def _wrap_cell(text: str, cap: int) -> str:
-    return "\n".join(textwrap.wrap(text, width=cap, break_on_hyphens=False)) or text
+    wrap = textwrap.wrap if text.isascii() else wcwidth.wrap  # textwrap counts characters, not columns
+    return "\n".join(wrap(text, width=cap, break_on_hyphens=False)) or text
 
 
 def _detail(findings: Sequence[Finding], controls: Sequence, options: ReportOptions) -> str:
@@ -125,7 +132,8 @@ def _detail(findings: Sequence[Finding], controls: Sequence, options: ReportOpti
 def _wrap(text: str, width: int | None, indent: str = "") -> str:
     if width is None:
         return indent + text
-    return "\n".join(textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=indent + "  "))
+    wrap = textwrap.wrap if text.isascii() else wcwidth.wrap
+    return "\n".join(wrap(text, width=width, initial_indent=indent, subsequent_indent=indent + "  "))
 
 
 def _ids(run: AuditRun, controls: Sequence) -> list[str]:

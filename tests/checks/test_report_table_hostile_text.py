@@ -1,11 +1,13 @@
-"""The terminal table never sends a control character from AWS text to the terminal.
+"""Hostile or foreign text from AWS in the terminal table: control characters, wide characters.
+
+Control characters: the table never sends one from AWS text to the terminal.
 
 Reasons quote AWS error messages (an ERROR's reason names the API and what it answered) and waiver files;
 a terminal executes the ESC sequences it receives (ECMA-48: CSI ``ESC [`` and OSC ``ESC ]`` sequences clear
 the screen, move the cursor, set the window title, colour text). So every C0 (U+0000-U+001F, U+007F) and
 C1 (U+0080-U+009F) control character in a cell, a note or a coverage label is printed visibly (``\\x1b``),
 tab/newline/CR as a space, at every width and without one. The table's own colour codes still come
-through on a TTY.
+through on a TTY. Wide characters: a CJK or emoji reason still fits the terminal's width in cells.
 """
 from __future__ import annotations
 
@@ -45,3 +47,22 @@ def test_whitespace_controls_become_spaces_so_a_row_stays_one_row():
     out = render("table", hostile_run(), live_controls(), options())
     lines = [line for line in out.splitlines() if "arn:aws:s3:::evil" in line]
     assert len(lines) == 1 and lines[0].rstrip().endswith("FAKE PASS")
+
+
+WIDE = ["标签值不合规" * 12, "🚨 trail stopped 🚨 " * 8, "ﾃｽﾄ全角ＡＢＣ" * 10]
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_wide_characters_count_as_two_columns_when_fitting_the_terminal(width):
+    """Unicode UAX #11 (East Asian Width): W and F characters, and emoji presentation, take two terminal
+    cells. Tag values and names quoted in reasons can be CJK; the width check must count cells, not code
+    points (wcwidth.width measures what a terminal draws)."""
+    import wcwidth
+
+    cid = live_controls()[0].id
+    run = AuditRun([Finding(cid, Status.FAIL, Severity.HIGH, A, "us-east-1", f"arn:aws:s3:::b{i}", f"tag {w}")
+                    for i, w in enumerate(WIDE)], [A], notes=[f"waiver for {WIDE[0]} expired"])
+    out = render("table", run, live_controls(), options(width=width))
+    widest = max(wcwidth.width(line) for line in out.splitlines())
+    assert widest <= width, f"a line of {widest} cells at {width} columns"
+    assert all(w.split()[0][:3] in out for w in WIDE)

@@ -1,6 +1,6 @@
 """Output options shared by every command that writes reports (audit, verify, merge...).
 
-    --format json,sarif,html        one or more formats (comma-separated), default table
+    --format json,sarif,html        one or more formats (comma-separated or repeated), default table
     --output-dir DIR                each --format to DIR/trailguard-<UTC date-time>.<extension>
     --output FORMAT=PATH            one format to one file; repeatable
     --output FILE                   the single --format to FILE (the original form)
@@ -53,8 +53,9 @@ def _formats(value: str) -> list[str]:
 
 def add_output_arguments(group, *, default: str = "table") -> None:
     """Add --format, --output, --output-dir and --verbose to a parser or an argument group."""
-    group.add_argument("--format", type=_formats, metavar="FMT[,FMT...]", default=None,
-                       help=f"one or more of {', '.join(FORMATS)} (default: {default})")
+    group.add_argument("--format", type=_formats, action="extend", metavar="FMT[,FMT...]", default=None,
+                       help=f"one or more of {', '.join(FORMATS)}, comma-separated or repeated "
+                            f"(default: {default})")
     group.add_argument("--output", action="append", metavar="FILE|FORMAT=PATH",
                        help="write the report to FILE instead of stdout; FORMAT=PATH (repeatable) writes one "
                             "format to one file")
@@ -90,7 +91,7 @@ def plan_outputs(args, when: dt.datetime) -> list[Destination]:
                               f"(write ./{value} for a file whose name contains '=').")
         else:
             plain.append(value)
-    listed = args.format or ([] if pairs else [args.default_format])
+    listed = list(dict.fromkeys(args.format or ())) or ([] if pairs else [args.default_format])
     out: list[Destination] = list(pairs)
     if len(plain) > 1:
         raise OutputError(f"--output: {len(plain)} plain files given ({', '.join(plain)}); use FORMAT=PATH for "

@@ -145,7 +145,8 @@ def test_account_wide_findings_take_the_partition_of_their_region(home, expected
                     Finding("CT-01", Status.FAIL, Severity.HIGH, account, home,
                             f"arn:{expected}:cloudtrail:{home}:{account}:trail/t", "bad")], [account])
     out = json.loads(render("asff", run, live_controls(), options(region=home)))
-    assert {f["ProductArn"] for f in out} == {f"arn:{expected}:securityhub:{home}:{account}:product/{account}/default"}
+    arn = f"arn:{expected}:securityhub:{home}:{account}:product/{account}/default"
+    assert {f["ProductArn"] for f in out} == {arn}
     assert {f["Resources"][0]["Partition"] for f in out} == {expected}
     ocsf = json.loads(render("ocsf", run, live_controls(), options(region=home)))
     assert {e["resources"][0]["cloud_partition"] for e in ocsf} == {expected}

@@ -54,8 +54,9 @@ def test_every_formula_start_in_every_aws_column_is_neutralised():
     from checks.model import AuditRun, Finding, Severity, Status
 
     cid = live_controls()[0].id
-    run = AuditRun([Finding(cid, Status.WAIVED, Severity.HIGH, "123456789012", "us-east-1", f"{ch}cmd|' /C calc'!A0",
-                            f"{ch}HYPERLINK(\"http://x\")", waiver_reason=f"{ch}1+1") for ch in FORMULA_STARTS],
+    run = AuditRun([Finding(cid, Status.WAIVED, Severity.HIGH, "123456789012", "us-east-1",
+                            f"{ch}cmd|' /C calc'!A0", f"{ch}HYPERLINK(\"http://x\")", waiver_reason=f"{ch}1+1")
+                    for ch in FORMULA_STARTS],
                    ["123456789012"])
     out = list(csv.DictReader(io.StringIO(render("csv", run, live_controls(), options()))))
     assert len(out) == len(FORMULA_STARTS)

@@ -66,6 +66,13 @@ def test_repeated_output_format_equals_path_and_one_format_on_stdout(stub_audit,
     assert json.loads(sarif.read_text())["runs"] and "<html" in html.read_text()
 
 
+def test_repeated_format_adds_formats_instead_of_dropping_the_first(stub_audit, capsys, tmp_path):
+    assert main(["audit", "--format", "json", "--format", "csv,json", "--output-dir", str(tmp_path)]) == 1
+    assert sorted(p.name.split(".", 1)[1] for p in tmp_path.iterdir()) == ["csv", "json"]
+    assert main(["audit", "--format", "json", "--format", "sarif"]) == 2  # two for stdout: the usual error
+    assert "only one format can go to stdout" in capsys.readouterr().err
+
+
 def test_output_pairs_alone_write_only_those(stub_audit, capsys, tmp_path):
     assert main(["audit", "--output", f"csv={tmp_path / 'x.csv'}"]) == 1
     assert capsys.readouterr().out == "" and (tmp_path / "x.csv").exists()

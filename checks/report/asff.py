@@ -58,12 +58,13 @@ def _cut(text: str, limit: int) -> str:
 def _resource(f: Finding, region: str) -> dict:
     rtype = resource_type(f.resource)
     rid = f.resource if rtype != "AwsAccount" else f"AWS::::Account:{f.resource or f.account_id}"
-    return {"Type": rtype, "Id": rid, "Partition": partition(f.resource), "Region": f.region or region}
+    return {"Type": rtype, "Id": rid, "Partition": partition(f.resource, f.region or region),
+            "Region": f.region or region}
 
 
 def finding(f: Finding, control, options: ReportOptions, region: str) -> dict:
     when = options.generated_at.strftime("%Y-%m-%dT%H:%M:%SZ")
-    aws_partition = partition(f.resource)
+    aws_partition = partition(f.resource, f.region or region)
     title = control.title if control else f.title or f.control_id
     remediation = control.remediation if control else ""
     if control and control.remediation_setting:

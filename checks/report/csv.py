@@ -2,9 +2,10 @@
 
 account, region, control id, catalog ref, CIS items, severity, status, resource, resource type, reason,
 remediation setting, waiver reason. The standard library's ``csv`` writer does the quoting (commas,
-quotes, newlines in reasons). Cells that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``
-first) get a leading apostrophe: resource names and reasons come from AWS and must stay data (OWASP
-"CSV injection"). Rows are in the JSON report's order, so two runs diff cleanly.
+quotes, CR and LF in reasons; rows end in CRLF, RFC 4180). Cells that a spreadsheet would run as a
+formula (``=``, ``+``, ``-``, ``@``, tab or CR first) get a leading apostrophe: resource names and
+reasons come from AWS and must stay data (OWASP "CSV injection"). Rows are in the JSON report's order,
+so two runs diff cleanly.
 """
 from __future__ import annotations
 
@@ -28,7 +29,9 @@ def safe(value: str) -> str:
 def render(run: AuditRun, controls: Sequence, options: ReportOptions) -> str:
     by_id = {c.id: c for c in controls}
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    # CRLF, as RFC 4180 asks; it also makes the writer quote any field holding a CR, not only an LF (it
+    # quotes what is in lineterminator): a bare CR in a reason would end the row for a spreadsheet
+    writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for f in run.sorted_findings():
         c = by_id.get(f.control_id)

@@ -2,15 +2,27 @@
 
 One <testsuite> per account, one <testcase> per finding: classname = control id, name =
 account/region/resource. FAIL -> <failure>, ERROR -> <error>, NOT_APPLICABLE and WAIVED -> <skipped>.
-ElementTree does the escaping, so reasons with quotes or ARNs with '&' cannot break the XML.
+ElementTree does the escaping, so reasons with quotes or ARNs with '&' cannot break the XML. What no
+escaping can carry is a character XML 1.0 does not allow at all (section 2.2 "Characters": C0 controls
+other than tab, LF, CR, and U+FFFE/U+FFFF): ElementTree writes them raw and every parser rejects the whole
+file. A reason quoting an AWS error message may hold one, so they are written visibly as ``\\xNN``.
 """
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from typing import Sequence
 
 from checks.model import AuditRun, Status
 from checks.report import TOOL_NAME, ReportOptions, detail_order, findings_by_account
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _visible(m: re.Match) -> str:
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def _suite(account: str, findings, controls, options: ReportOptions) -> ET.Element:
@@ -49,4 +61,6 @@ def render(run: AuditRun, controls: Sequence, options: ReportOptions) -> str:
     for key, value in totals.items():
         root.set(key, str(value))
     ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    xml = ET.tostring(root, encoding="unicode")  # markup never holds such a character: only values can
+    xml = _NOT_XML.sub(_visible, xml)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + xml + "\n"

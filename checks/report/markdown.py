@@ -6,6 +6,7 @@ otherwise blow GitHub's 65,536-character comment limit; the JSON format has ever
 """
 from __future__ import annotations
 
+import html
 from typing import Sequence
 
 from checks.model import AuditRun, Status
@@ -26,8 +27,12 @@ _SHOWN = (Status.FAIL, Status.ERROR, Status.WAIVED)
 
 
 def cell(text: str) -> str:
-    """Make text safe inside a table cell: a '|' would start a new column, a newline ends the row."""
-    return " ".join(str(text).split()).replace("\\", "\\\\").replace("|", "\\|") or "-"
+    """Make text safe inside a table cell: a '|' would start a new column, a newline ends the row, and
+    '<', '>', '&' are written as entities so text from AWS is never raw HTML (GFM renders inline HTML and
+    GitHub's sanitizer then drops what it dislikes: a resource named ``<b>x`` or ``a<!-- ...`` would show
+    wrong or hide what follows). Entities render as the characters, so the reader sees the real name."""
+    text = " ".join(str(text).split()).replace("\\", "\\\\").replace("|", "\\|")
+    return html.escape(text, quote=False) or "-"
 
 
 # AWS-controlled text (resource names, selector names in reasons, notes) must stay inert in a pull-request

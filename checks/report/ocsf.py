@@ -3,9 +3,10 @@
 Security Lake, and SIEMs that speak OCSF, ingest these without a mapping. Choices, by OCSF attribute:
 - ``compliance``: ``control`` the control id, ``desc`` its title, ``requirements`` every framework item
   of the catalog (``CIS AWS Foundations v6.0+ 4.1``, ``AWS Security Hub CloudTrail.1``...), ``standards``
-  the frameworks, ``status_id``/``status``: PASS -> 1 Pass, FAIL and WAIVED -> 3 Fail, ERROR -> 2 Warning
-  ("did not yield a result due to missing information", which is what ERROR means), NOT_APPLICABLE ->
-  99 Other with the caption ``Not Applicable``.
+  the frameworks (``trailguard catalog`` for a control mapped to none: the schema requires ``standards``),
+  ``status_id``/``status``: PASS -> 1 Pass, FAIL and WAIVED -> 3 Fail, ERROR -> 2 Warning ("did not
+  yield a result due to missing information", which is what ERROR means), NOT_APPLICABLE -> 99 Other
+  with the caption ``Not Applicable``.
 - the finding's own ``status_id`` is its workflow state, as in ASFF: New (FAIL, ERROR), Suppressed
   (WAIVED), Resolved (PASS, NOT_APPLICABLE).
 - ``severity_id``: low 2, medium 3, high 4, critical 5.
@@ -43,10 +44,11 @@ def finding_uid(f: Finding) -> str:
     return f"{TOOL_NAME}-{fingerprint(f)}"
 
 
-def _resource(f: Finding) -> dict:
+def _resource(f: Finding, home_region: str = "") -> dict:
     uid = f.resource or f.account_id
     name = uid.split(":", 5)[5].split("/")[-1] if is_arn(uid) else uid
-    res = {"uid": uid, "name": name, "type": resource_type(uid), "cloud_partition": partition(uid)}
+    res = {"uid": uid, "name": name, "type": resource_type(uid),
+           "cloud_partition": partition(uid, f.region or home_region)}
     if f.region:
         res["region"] = f.region
     return res
@@ -61,10 +63,12 @@ def event(f: Finding, control, options: ReportOptions, org_id: str = "") -> dict
     compliance = {"control": f.control_id, "status_id": comp_id, "status": comp}
     if control:
         compliance["desc"] = control.title
+    # ``standards`` is the one required attribute of the compliance object: a control the catalog maps to
+    # no framework (or a finding of a control not passed in) is measured against trailguard's own catalog
+    compliance["standards"] = list(dict.fromkeys(
+        f"{r.framework} v{r.version}" if r.version else r.framework for r in refs)) or [f"{TOOL_NAME} catalog"]
     if refs:
         compliance["requirements"] = [r.label() for r in refs]
-        compliance["standards"] = list(dict.fromkeys(
-            f"{r.framework} v{r.version}" if r.version else r.framework for r in refs))
     product = {"name": TOOL_NAME, "vendor_name": TOOL_NAME, "version": options.version}
     if homepage():
         product["url_string"] = homepage()
@@ -91,7 +95,7 @@ def event(f: Finding, control, options: ReportOptions, org_id: str = "") -> dict
                          "created_time": ms, "types": [control.family if control else "trailguard"]},
         "compliance": compliance,
         "cloud": cloud,
-        "resources": [_resource(f)],
+        "resources": [_resource(f, options.region)],
         "unmapped": {TOOL_NAME: {"finding_key": "|".join((f.control_id, f.account_id, f.region, f.resource)),
                                  "status": f.status.value, "ref": control.ref if control else ""}},
     }

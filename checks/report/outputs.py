@@ -1,6 +1,6 @@
 """Output options shared by every command that writes reports (audit, verify, merge...).
 
-    --format json,sarif,html        one or more formats (comma-separated), default table
+    --format json,sarif,html        one or more formats (comma-separated or repeated), default table
     --output-dir DIR                each --format to DIR/trailguard-<UTC date-time>.<extension>
     --output FORMAT=PATH            one format to one file; repeatable
     --output FILE                   the single --format to FILE (the original form)
@@ -53,8 +53,9 @@ def _formats(value: str) -> list[str]:
 
 def add_output_arguments(group, *, default: str = "table") -> None:
     """Add --format, --output, --output-dir and --verbose to a parser or an argument group."""
-    group.add_argument("--format", type=_formats, metavar="FMT[,FMT...]", default=None,
-                       help=f"one or more of {', '.join(FORMATS)} (default: {default})")
+    group.add_argument("--format", type=_formats, action="extend", metavar="FMT[,FMT...]", default=None,
+                       help=f"one or more of {', '.join(FORMATS)}, comma-separated or repeated "
+                            f"(default: {default})")
     group.add_argument("--output", action="append", metavar="FILE|FORMAT=PATH",
                        help="write the report to FILE instead of stdout; FORMAT=PATH (repeatable) writes one "
                             "format to one file")
@@ -74,7 +75,14 @@ def plan_outputs(args, when: dt.datetime) -> list[Destination]:
     """Where each format goes; raises OutputError on contradictory or unknown options."""
     pairs: list[Destination] = []
     plain: list[str] = []
+    if args.output_dir is not None and not args.output_dir.strip():
+        raise OutputError("--output-dir: empty; give a folder (it is created when missing).")
     for value in args.output or ():
+        if not value.strip():
+            raise OutputError("--output: empty; give FILE or FORMAT=PATH.")
+        bare = re.match(r"^([a-z][a-z0-9_-]*)=$", value)
+        if bare and bare.group(1) in REGISTRY:
+            raise OutputError(f"--output {value}: no path after '='; write {value}PATH.")
         m = _PAIR.match(value)
         if m and m.group(1) in REGISTRY:
             pairs.append(Destination(m.group(1), m.group(2)))
@@ -83,13 +91,18 @@ def plan_outputs(args, when: dt.datetime) -> list[Destination]:
                               f"(write ./{value} for a file whose name contains '=').")
         else:
             plain.append(value)
-    listed = args.format or ([] if pairs else [args.default_format])
+    listed = list(dict.fromkeys(args.format or ())) or ([] if pairs else [args.default_format])
     out: list[Destination] = list(pairs)
     if len(plain) > 1:
         raise OutputError(f"--output: {len(plain)} plain files given ({', '.join(plain)}); use FORMAT=PATH for "
                           "several formats.")
     if plain and args.output_dir:
         raise OutputError(f"--output {plain[0]} and --output-dir: choose one, or use --output FORMAT=PATH.")
+    if not listed:  # only FORMAT=PATH pairs: nothing is left for a plain file or a folder
+        if plain or args.output_dir:
+            what = f"--output {plain[0]}" if plain else f"--output-dir {args.output_dir}"
+            raise OutputError(f"{what}: no --format to write there (the FORMAT=PATH outputs name their own); "
+                              f"add --format, one of {', '.join(FORMATS)}.")
     if plain:
         if len(listed) != 1:
             raise OutputError(f"--output {plain[0]}: one file takes one format but --format lists "

@@ -8,6 +8,8 @@ id) are ``AwsAccount``, the type Security Hub's own account-level controls use.
 """
 from __future__ import annotations
 
+import functools
+
 from checks.arns import arn_part
 
 # (ARN service, first segment of the ARN's resource part) -> ASFF resource type
@@ -36,8 +38,22 @@ def resource_type(resource: str) -> str:
     return _TYPES.get((service, head)) or _TYPES.get((service, "")) or OTHER
 
 
-def partition(resource: str) -> str:
-    return arn_part(resource, 1) if is_arn(resource) else "aws"
+def partition(resource: str, region: str = "") -> str:
+    """The resource's partition: its ARN's, else the region's (an account id says nothing; a GovCloud or
+    China run's account-wide findings are not in ``aws``), else ``aws``."""
+    if is_arn(resource):
+        return arn_part(resource, 1)
+    return _region_partition(region) if region else "aws"
+
+
+@functools.lru_cache(maxsize=None)
+def _region_partition(region: str) -> str:
+    import botocore.session  # botocore's endpoint data knows every region's partition
+
+    try:
+        return botocore.session.get_session().get_partition_for_region(region)
+    except Exception:  # UnknownRegionError: a region botocore does not know yet
+        return "aws"
 
 
 def cis_items(control) -> list[str]:

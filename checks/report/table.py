@@ -15,9 +15,11 @@ Fitting the terminal. ``options.width`` is the terminal's width when stdout is a
 """
 from __future__ import annotations
 
+import re
 import textwrap
 from typing import Sequence
 
+import wcwidth
 from tabulate import tabulate
 
 from checks.model import AuditRun, Finding, Status
@@ -48,6 +50,17 @@ TRANSPOSE_MAX = 4  # unsized output: controls as rows up to this many accounts
 SEP = 2  # tabulate "simple" puts two spaces between columns
 
 
+# C0 and C1 control characters. Reasons quote AWS error messages and waiver files, and a terminal runs an
+# ESC sequence it is sent (clear the screen, retitle the window, fake a PASS in green): shown as \xNN,
+# never sent raw. Tab, newline and carriage return become spaces (a table row is one line per cell).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def clean(text: str) -> str:
+    """Text from AWS or a waiver file, safe to print: no control character reaches the terminal."""
+    return _CONTROL.sub(lambda m: " " if m.group() in "\t\n\r" else f"\\x{ord(m.group()):02x}", text)
+
+
 def _paint(text: str, status: Status | None, color: bool) -> str:
     if not color or status is None:
         return text
@@ -69,7 +82,7 @@ def _fit(rows: list[list[str]], headers: Sequence[str], width: int | None, flex:
     """
     plain = plain or rows
     # tabulate pads a column to its header plus MIN_PADDING (2) when there are headers
-    natural = [max([len(h) + 2] + [len(r[i]) for r in plain]) for i, h in enumerate(headers)]
+    natural = [max([len(h) + 2] + [_width(r[i]) for r in plain]) for i, h in enumerate(headers)]
     if width is None or sum(natural) + SEP * (len(headers) - 1) <= width:
         return tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True)
     fixed = sum(n for i, n in enumerate(natural) if i not in flex) + SEP * (len(headers) - 1)
@@ -84,8 +97,14 @@ def _fit(rows: list[list[str]], headers: Sequence[str], width: int | None, flex:
     return tabulate(wrapped, headers=headers, tablefmt="simple", disable_numparse=True)
 
 
+def _width(text: str) -> int:
+    """Terminal columns: a CJK character or an emoji takes two (wcwidth; tabulate aligns with it too)."""
+    return len(text) if text.isascii() else max(wcwidth.width(text), 0)
+
+
 def _wrap_cell(text: str, cap: int) -> str:
-    return "\n".join(textwrap.wrap(text, width=cap, break_on_hyphens=False)) or text
+    wrap = textwrap.wrap if text.isascii() else wcwidth.wrap  # textwrap counts characters, not columns
+    return "\n".join(wrap(text, width=cap, break_on_hyphens=False)) or text
 
 
 def _detail(findings: Sequence[Finding], controls: Sequence, options: ReportOptions) -> str:
@@ -93,8 +112,8 @@ def _detail(findings: Sequence[Finding], controls: Sequence, options: ReportOpti
     shown = ordered if options.verbose else [f for f in ordered if f.status not in HIDDEN]
     sized = options.width is not None
     cols = [0, 1, 2, 4, 5] if sized else [0, 1, 2, 3, 4, 5]
-    plain = [[(f.status.value, f.severity.value, f.control_id, f.region or "-", f.resource or "-",
-               f.reason)[i] for i in cols] for f in shown]
+    plain = [[clean((f.status.value, f.severity.value, f.control_id, f.region or "-", f.resource or "-",
+                     f.reason)[i]) for i in cols] for f in shown]
     rows = [[_paint(r[0], f.status, options.color), *r[1:]] for r, f in zip(plain, shown)]
     headers = [DETAIL_HEADERS[i] for i in cols]
     parts = []
@@ -113,7 +132,8 @@ def _detail(findings: Sequence[Finding], controls: Sequence, options: ReportOpti
 def _wrap(text: str, width: int | None, indent: str = "") -> str:
     if width is None:
         return indent + text
-    return "\n".join(textwrap.wrap(text, width=width, initial_indent=indent, subsequent_indent=indent + "  "))
+    wrap = textwrap.wrap if text.isascii() else wcwidth.wrap
+    return "\n".join(wrap(text, width=width, initial_indent=indent, subsequent_indent=indent + "  "))
 
 
 def _ids(run: AuditRun, controls: Sequence) -> list[str]:
@@ -178,17 +198,17 @@ def render(run: AuditRun, controls: Sequence, options: ReportOptions) -> str:
         parts.append(_heading(f"Accounts by control ({len(grouped)} accounts, worst first)", color))
         parts.append(_matrix(run, controls, options))
         if run.coverage:
-            rows = [(a, run.coverage.get(a, "unknown")) for a in worst_first(run)]
+            rows = [(a, clean(run.coverage.get(a, "unknown"))) for a in worst_first(run)]
             parts.append(_heading("Trail coverage", color))
             parts.append(tabulate(rows, headers=("account", "coverage"), tablefmt="simple"))
     for account in worst_first(run) if multi else grouped:
         coverage = f" ({run.coverage[account]})" if account in run.coverage else ""
-        parts.append(_heading(f"Account {account}{coverage}", color))
+        parts.append(_heading(clean(f"Account {account}{coverage}"), color))
         fs = grouped[account]
         parts.append(_detail(fs, controls, options) if fs else "No findings.")
     if not grouped:
         parts.append("No accounts were audited.")
     for note in run.notes:
-        parts.append(_wrap(f"Note: {note}", options.width))
+        parts.append(_wrap(clean(f"Note: {note}"), options.width))
     parts.append(_wrap(summary_line(run, options), options.width))
     return "\n\n".join(parts) + "\n"

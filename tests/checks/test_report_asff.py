@@ -130,3 +130,23 @@ def test_hostile_names_stay_data(findings):
     hostile = [f for f in findings if HOSTILE in f["Resources"][0]["Id"]]
     assert len(hostile) == 1 and hostile[0]["AwsAccountId"] == B
     assert {f["AwsAccountId"] for f in findings} == {A, B, "333333333333"}
+
+
+@pytest.mark.parametrize(("home", "expected"), [("us-gov-west-1", "aws-us-gov"), ("cn-north-1", "aws-cn"),
+                                                ("eu-west-1", "aws")])
+def test_account_wide_findings_take_the_partition_of_their_region(home, expected):
+    """ARN format (IAM User Guide, "IAM identifiers"): arn:aws-cn:... in the China Regions,
+    arn:aws-us-gov:... in AWS GovCloud (US). An account-wide finding has no ARN to read it from, so the
+    region decides; its ProductArn and Resources[].Partition must agree with the ARN-based findings."""
+    from checks.model import AuditRun, Finding, Severity
+
+    account = "123456789012"
+    run = AuditRun([Finding("CT-01", Status.FAIL, Severity.HIGH, account, "", account, "no trail"),
+                    Finding("CT-01", Status.FAIL, Severity.HIGH, account, home,
+                            f"arn:{expected}:cloudtrail:{home}:{account}:trail/t", "bad")], [account])
+    out = json.loads(render("asff", run, live_controls(), options(region=home)))
+    arn = f"arn:{expected}:securityhub:{home}:{account}:product/{account}/default"
+    assert {f["ProductArn"] for f in out} == {arn}
+    assert {f["Resources"][0]["Partition"] for f in out} == {expected}
+    ocsf = json.loads(render("ocsf", run, live_controls(), options(region=home)))
+    assert {e["resources"][0]["cloud_partition"] for e in ocsf} == {expected}

@@ -174,3 +174,15 @@ def test_table_single_account_has_no_matrix(controls):
 def test_table_colour_only_when_asked(run, controls):
     assert "\033[" not in render("table", run, controls, opts())
     assert "\033[31mFAIL\033[0m" in render("table", run, controls, opts(color=True))
+
+
+def test_junit_stays_well_formed_xml_with_any_character_from_aws():
+    """XML 1.0, 2.2 Characters: Char ::= #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-...].
+    A reason quoting an AWS error message may carry any other C0 control; one such character made the
+    whole report unparseable (CI then drops it). The reason must still say where it was."""
+    bad = [chr(c) for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF)]
+    findings = [Finding("CT-01", Status.FAIL, Severity.HIGH, A, "us-east-1", f"arn:aws:s3:::b{i}{ch}",
+                        f"denied{ch}here") for i, ch in enumerate(bad)]
+    root = ET.fromstring(render("junit", AuditRun(findings, [A]), [], opts()).encode("utf-8"))
+    messages = [el.get("message") for el in root.iter("failure")]
+    assert len(messages) == len(bad) and all(m.startswith("denied\\") and m.endswith("here") for m in messages)

@@ -119,3 +119,16 @@ def test_cloud_org_only_when_the_run_knows_its_organization(events):
 
 def test_hostile_text_is_kept_verbatim(events):
     assert sum(HOSTILE in e["resources"][0]["uid"] for e in events) == 1
+
+
+def test_compliance_standards_always_present_even_for_a_control_with_no_framework():
+    """OCSF schema, object ``compliance`` (objects/compliance.json): ``standards`` has "requirement":
+    "required"; py-ocsf-models declares it Optional, so the round trip above cannot catch its absence."""
+    from checks.model import AuditRun, Finding, Severity
+
+    run = AuditRun([Finding("XX-99", Status.FAIL, Severity.LOW, "123456789012", "", "123456789012", "custom",
+                            title="a control outside the catalog")], ["123456789012"])
+    for e in json.loads(render("ocsf", run, [], options())) + json.loads(
+            render("ocsf", sample_run(), live_controls(), options())):
+        assert e["compliance"]["standards"] and all(isinstance(s, str) and s for s in e["compliance"]["standards"])
+        ComplianceFinding.model_validate(_without_apart(e))

@@ -66,6 +66,13 @@ def test_repeated_output_format_equals_path_and_one_format_on_stdout(stub_audit,
     assert json.loads(sarif.read_text())["runs"] and "<html" in html.read_text()
 
 
+def test_repeated_format_adds_formats_instead_of_dropping_the_first(stub_audit, capsys, tmp_path):
+    assert main(["audit", "--format", "json", "--format", "csv,json", "--output-dir", str(tmp_path)]) == 1
+    assert sorted(p.name.split(".", 1)[1] for p in tmp_path.iterdir()) == ["csv", "json"]
+    assert main(["audit", "--format", "json", "--format", "sarif"]) == 2  # two for stdout: the usual error
+    assert "only one format can go to stdout" in capsys.readouterr().err
+
+
 def test_output_pairs_alone_write_only_those(stub_audit, capsys, tmp_path):
     assert main(["audit", "--output", f"csv={tmp_path / 'x.csv'}"]) == 1
     assert capsys.readouterr().out == "" and (tmp_path / "x.csv").exists()
@@ -86,6 +93,11 @@ def test_classic_format_and_output_file_still_work(stub_audit, capsys, tmp_path)
     (["--output", "a.json", "--output-dir", "d"], ["--output-dir"]),
     (["--output", "yml=a.yml"], ["'yml' is not a format", *FORMATS]),
     (["--output", "json=same", "--output", "csv=same"], ["same file"]),
+    (["--output", "json=x.json", "--output-dir", "d"], ["--output-dir d", "no --format", *FORMATS]),
+    (["--output", "json=x.json", "--output", "y.txt"], ["--output y.txt", "no --format", *FORMATS]),
+    (["--output", "json="], ["--output json=", "no path"]),
+    (["--output", ""], ["--output", "empty"]),
+    (["--output-dir", " "], ["--output-dir", "empty"]),
 ])
 def test_bad_output_options_are_usage_errors_before_the_audit(stub_audit, capsys, tmp_path, monkeypatch,
                                                                args, expected):

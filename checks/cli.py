@@ -13,6 +13,7 @@ import os
 import re
 import sys
 from contextlib import contextmanager
+from functools import partial
 
 from checks import __version__
 from checks.model import Severity
@@ -57,6 +58,15 @@ def _workers(value: str) -> int:
     return n
 
 
+def _shard(value: str):
+    from checks.org_shard import parse_shard
+
+    try:
+        return parse_shard(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _endpoint(value: str) -> str:
     if not re.match(r"^https?://[^/\s]+", value):
         raise argparse.ArgumentTypeError(f"{value!r} is not a URL; expected http(s)://host[:port]")
@@ -67,6 +77,15 @@ def _endpoint(value: str) -> str:
 # ``handler`` (a function ``args -> exit code``) with ``set_defaults``. Their modules must import nothing
 # heavy at module level, because every CLI start builds the whole parser.
 _SUBCOMMANDS: list = []
+
+
+def _register_merge(subparsers) -> None:  # checks/merge/: `trailguard merge FILES...`
+    from checks.merge import register
+
+    register(subparsers)
+
+
+_SUBCOMMANDS.append(_register_merge)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -112,6 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
     org.add_argument("--accounts", type=_accounts, metavar="IDS", help="only these 12-digit account ids")
     org.add_argument("--exclude-accounts", type=_accounts, metavar="IDS", help="leave out these account ids")
     org.add_argument("--workers", type=_workers, metavar="N", help="accounts audited at once, 1-64 (default: 8)")
+    org.add_argument("--shard", type=_shard, metavar="K/N",
+                     help="audit only shard K of N (stable account hash); combine the JSON reports with `merge`")
     aud.set_defaults(subparser=aud, handler=_cmd_audit)  # later checks use the audit usage line
     for register in _SUBCOMMANDS:  # each further subcommand adds its own parser and handler
         register(sub)
@@ -162,7 +183,7 @@ def _check_org_flags(parser, args) -> None:
     if args.org:
         return
     given = [f"--{n.replace('_', '-')}" for n in ("role_name", "external_id", "accounts", "exclude_accounts",
-                                                   "workers") if getattr(args, n) is not None]
+                                                   "workers", "shard") if getattr(args, n) is not None]
     if given:
         parser.error(f"{', '.join(given)} only apply with --org.")
 
@@ -228,6 +249,10 @@ def _run(args, controls):
         raise FatalError("--org: organization mode is not available in this build (checks.org is missing).")
     from checks.progress import make_progress
 
+    if getattr(args, "shard", None) is not None:  # checks/org_shard.py: one slice, plus what `merge` needs
+        from checks.org_shard import audit_shard
+
+        audit_organization = partial(audit_shard, args.shard)
     return audit_organization(
         session, controls, role_name=args.role_name or DEFAULT_ROLE, external_id=args.external_id,
         accounts=args.accounts, exclude_accounts=args.exclude_accounts, workers=args.workers or 8,

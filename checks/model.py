@@ -106,6 +106,7 @@ class AuditRun:
     # account id -> "organization-trail" | "own-trail" | "none" | "unknown" (org mode; may be empty)
     coverage: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # run-level notices (expired waivers, skipped accounts)
+    shard: dict = field(default_factory=dict)  # `audit --org --shard`: what `merge` needs (checks/org_shard.py)
 
     def sorted_findings(self) -> list[Finding]:
         return sorted(self.findings, key=Finding.sort_key)

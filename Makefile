@@ -16,9 +16,16 @@ $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 
 install: $(STAMP)
 
+## asl-validator (npm, pinned by tools/asl-validator/package-lock.json) checks the ContinuousAudit state machine.
+ASL_DIR   := tools/asl-validator
+ASL_STAMP := $(ASL_DIR)/node_modules/.installed-stamp
+$(ASL_STAMP): $(ASL_DIR)/package.json $(ASL_DIR)/package-lock.json
+	npm ci --prefix $(ASL_DIR) --no-audit --no-fund --loglevel=error
+	touch $(ASL_STAMP)
+
 ## The test suite: rules, collectors (moto), components (Pulumi mocks), policy pack, end to end.
-test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+test: $(STAMP) $(ASL_STAMP)
+	TRAILGUARD_REQUIRE_ASL_VALIDATOR=1 $(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 ## The main job: provision the organization trail into a local AWS emulator, then audit it.
 demo: $(STAMP)

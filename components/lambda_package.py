@@ -36,7 +36,8 @@ def _files(base: Path) -> list[Path]:
 def write_zip(tree: Path, dest: Path) -> str:
     """Zip ``tree`` deterministically into ``dest``; returns the sha256 hex digest of the zip."""
     dest.parent.mkdir(parents=True, exist_ok=True)
-    tmp = dest.with_suffix(".tmp")
+    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=dest.parent)  # concurrent builds
+    os.close(fd)
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
         for path in _files(tree):
             info = zipfile.ZipInfo(path.relative_to(tree).as_posix(), date_time=_EPOCH)

@@ -131,6 +131,7 @@ def _status_counts(run, account_id: str) -> dict[str, int]:
 
 def demo(out_dir: Path, out: TextIO = sys.stdout) -> dict[str, Any]:
     """Every step; raises DemoError (or the underlying error) on a real failure."""
+    from checks.sandbox.continuous_demo import continuous_config, run_scheduled_step
     from checks.sandbox.deployer import deploy, plan
     from checks.sandbox.emulator import Emulator
     from checks.sandbox.legacy import create_member, create_organization, seed_legacy
@@ -142,6 +143,7 @@ def demo(out_dir: Path, out: TextIO = sys.stdout) -> dict[str, Any]:
         endpoint = emulator.endpoint_url
         org = create_organization(endpoint, REGION)
         config = demo_config(org.id, org.management_account_id, create_alarm_queue(endpoint))
+        config.update(continuous_config())  # checks/sandbox/continuous_demo.py: the scheduled audit
 
         _heading(out, "1/5 Plan: the Pulumi program (__main__.py) under mocks, no AWS")
         planned = plan(config)
@@ -184,7 +186,9 @@ def demo(out_dir: Path, out: TextIO = sys.stdout) -> dict[str, Any]:
         out.write(f"\nmanagement account {org.management_account_id} (provisioned): {_fmt(mgmt)}\n")
         out.write(f"legacy account {legacy.account_id} (seeded): {_fmt(_status_counts(run, legacy.account_id))}\n")
         out.write("reports: " + ", ".join(str(p) for p in paths.values()) + "\n")
-        return {"endpoint": endpoint, "organization": org, "legacy": legacy, "run": run, "reports": paths}
+        scheduled = run_scheduled_step(out, endpoint, deployed, legacy)
+        return {"endpoint": endpoint, "organization": org, "legacy": legacy, "run": run, "reports": paths,
+                "scheduled": scheduled}
 
 
 def _fmt(counts: dict[str, int]) -> str:

@@ -53,6 +53,14 @@ class Mocks(pulumi.runtime.Mocks):
         }.get(args.token, {})
 
 
+def fresh_event_loop() -> None:
+    """Pulumi's mocks need a current event loop; the sandbox deployer's tests (same process under -p no:xdist)
+    leave the main thread without one, which made this module's tests depend on test order."""
+    import asyncio
+
+    asyncio.set_event_loop(asyncio.new_event_loop())
+
+
 def deploy(settings: dict, package: str) -> tuple[list[Res], dict]:
     """ContinuousAudit under mocks with these continuousAudit settings; (resources, resolved outputs)."""
     from components.continuous_audit import ContinuousAudit, ContinuousAuditArgs
@@ -60,6 +68,7 @@ def deploy(settings: dict, package: str) -> tuple[list[Res], dict]:
 
     parsed, errors = parse({"package": package, **settings})
     assert not errors, errors
+    fresh_event_loop()
     mocks = Mocks()
     pulumi.runtime.set_mocks(mocks, project="trailguard", stack="continuous", preview=False)
     holder: dict = {}

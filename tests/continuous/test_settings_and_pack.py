@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from component_support import fresh_event_loop
 from components.continuous_settings import MAX_CONCURRENCY, ContinuousAuditSettings, parse
 from components.errors import SettingsError
 from components.lambda_package import build, write_zip
@@ -103,6 +104,7 @@ def test_program_with_the_scheduled_audit_passes_the_policy_pack(tmp_path):
     (tree / "checks" / "aws_lambda.py").write_text("")
     write_zip(tree, tmp_path / "pkg.zip")
     run_pack, program_stack, org_config, pack_config = _program_stack()
+    fresh_event_loop()
     stack = program_stack({**org_config, "continuousAudit": {"package": str(tmp_path / "pkg.zip")}})
     types = {r.type for r in stack}
     assert {"aws:sfn/stateMachine:StateMachine", "aws:scheduler/schedule:Schedule",

@@ -31,7 +31,11 @@ def test_demo_runs_end_to_end_and_writes_the_four_reports(tmp_path):
 
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert sorted(p.name for p in out.iterdir()) == ["audit.json", "audit.junit.xml", "audit.sarif", "audit.txt"]
-    assert "└── trailguard  (trailguard:index:OrganizationTrail)" in proc.stdout
+    assert "── trailguard  (trailguard:index:OrganizationTrail)" in proc.stdout
+    assert "── trailguard-continuous  (trailguard:index:ContinuousAudit)" in proc.stdout
+    # the scheduled audit (checks/sandbox/continuous_demo.py): one run, then the fixed legacy member's diff
+    assert "stateMachine:trailguard-continuous: SUCCEEDED" in proc.stdout
+    assert "0 new FAIL(s)" in proc.stdout and "cloudtrail_log_file_validation_enabled" in proc.stdout
     assert "with violations" in proc.stdout and " 0 with violations" in proc.stdout
     doc = json.loads((out / "audit.json").read_text())
     accounts = doc["summary"]["accounts"]

@@ -175,6 +175,26 @@ def deploy_continuous_audit(settings, package_dir: str = "build/lambda") -> dict
 
         path = str(Path(package_dir) / "trailguard-audit.zip")
         build(Path(path))
+    opts = None
+    if settings.sandbox_endpoint:  # the emulator, never real AWS: every service this component calls
+        opts = pulumi.ResourceOptions(providers=[sandbox_provider(settings.sandbox_endpoint)])
     audit = ContinuousAudit("trailguard-continuous", ContinuousAuditArgs(
-        settings=s, package_path=path, protect=not settings.disable_destroy_protection, tags=settings.all_tags))
+        settings=s, package_path=path, protect=not settings.disable_destroy_protection, tags=settings.all_tags),
+        opts=opts)
     return audit.outputs
+
+
+SANDBOX_EXTRA_SERVICES = ("lambda_", "sfn", "scheduler")  # beyond components.providers.SANDBOX_SERVICES
+
+
+def sandbox_provider(endpoint: str, region: str | None = None) -> aws.Provider:
+    """components.providers' sandbox provider, with the Lambda, Step Functions and Scheduler endpoints too."""
+    import os
+
+    from components.providers import SANDBOX_SERVICES, sandbox_provider_args
+
+    region = region or pulumi.Config("aws").get("region") or os.environ.get("AWS_REGION") or "us-east-1"
+    args = sandbox_provider_args(endpoint, region)
+    args["endpoints"] = [aws.ProviderEndpointArgs(**{s: endpoint for s in (*SANDBOX_SERVICES,
+                                                                         *SANDBOX_EXTRA_SERVICES)})]
+    return aws.Provider("trailguard-continuous-sandbox", **args)

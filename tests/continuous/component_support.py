@@ -15,6 +15,7 @@ class Res:
     typ: str
     name: str
     inputs: dict
+    provider: str = ""
 
     def json(self, key: str) -> dict:
         return json.loads(self.inputs[key])
@@ -26,7 +27,7 @@ class Mocks(pulumi.runtime.Mocks):
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
         inputs, n, a, r = dict(args.inputs), args.name, ACCOUNT, REGION
-        self.resources.append(Res(args.typ, n, inputs))
+        self.resources.append(Res(args.typ, n, inputs, args.provider or ""))
         arn = {
             "aws:s3/bucket:Bucket": lambda: f"arn:aws:s3:::{inputs.get('bucket', n)}",
             "aws:kms/key:Key": lambda: f"arn:aws:kms:{r}:{a}:key/{n}",
@@ -81,3 +82,18 @@ def deploy(settings: dict, package: str) -> tuple[list[Res], dict]:
 
     body()
     return mocks.resources, holder
+
+
+def run_program(program) -> list[Res]:
+    """Any ``program()`` under these mocks; the resources it registered."""
+    fresh_event_loop()
+    mocks = Mocks()
+    pulumi.runtime.set_mocks(mocks, project="trailguard", stack="continuous", preview=False)
+
+    @pulumi.runtime.test
+    def body():
+        outputs = program()
+        return pulumi.Output.all(*outputs.values())
+
+    body()
+    return mocks.resources

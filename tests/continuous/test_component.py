@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from component_support import ACCOUNT, REGION, deploy
+from component_support import ACCOUNT, REGION, deploy, run_program
 from components.continuous_asl import definition
 from components.lambda_package import write_zip
 
@@ -115,3 +115,26 @@ def test_external_id_reaches_only_the_functions_environment_as_a_secret(stack):
     for fn in holders:
         env, secret = _plain(fn.inputs["environment"])
         assert secret and env["variables"]["EXTERNAL_ID"] == "s3cr3t-ext"
+
+
+def test_sandbox_endpoint_sends_every_resource_to_the_emulator(package):
+    """sandboxEndpoint means "never real AWS": the component's resources, invokes included, go through a
+    provider whose Lambda, Step Functions and Scheduler endpoints are the emulator too."""
+    from components.continuous_audit import deploy_continuous_audit
+    from components.settings import Settings
+
+    endpoint = "http://127.0.0.1:4566"
+    settings = Settings.from_mapping({"sandboxEndpoint": endpoint, "continuousAudit": {"package": package}})
+    resources = run_program(lambda: deploy_continuous_audit(settings))
+    [provider] = [r for r in resources if r.typ == "pulumi:providers:aws"]
+    endpoints = json.loads(provider.inputs["endpoints"])[0]
+    assert {endpoints[k] for k in ("lambda", "sfn", "scheduler", "s3", "iam", "kms", "sns", "sts")} == {endpoint}
+    custom = [r for r in resources if r.typ.startswith("aws:")]
+    assert custom and all("trailguard-continuous-sandbox" in r.provider for r in custom)
+
+
+def test_without_the_setting_the_program_adds_nothing():
+    from components.continuous_audit import deploy_continuous_audit
+    from components.settings import Settings
+
+    assert run_program(lambda: deploy_continuous_audit(Settings.from_mapping({}))) == []

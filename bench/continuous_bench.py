@@ -179,10 +179,11 @@ def main(argv=None) -> int:
     print(f"  calls/account {p['calls']:.1f} {p['calls_by_service']}; S3 PUTs/account {p['puts']:.1f}")
     print(f"  CPU/account {p['cpu_s'] * 1000:.0f} ms (audit + in-process moto); wall/account {p['wall_s']:.2f} s; "
           f"merge CPU/account {p['merge_cpu_s'] * 1000:.1f} ms")
-    safe = int(ASSUMPTIONS["assume_role_budget_per_s"] * p["wall_s"])
+    floor_s = p["calls"] * args.latency + p["cpu_s"]  # a member can't take less, whatever the machine's load
+    safe = int(ASSUMPTIONS["assume_role_budget_per_s"] * floor_s)
     print(f"assumptions: {ASSUMPTIONS}\nprices: {PRICES}")
     print(f"MaxConcurrency {args.concurrency} (largest keeping AssumeRole under "
-          f"{ASSUMPTIONS['assume_role_budget_per_s']}/s at this wall/account: {safe}):")
+          f"{ASSUMPTIONS['assume_role_budget_per_s']}/s even at the floor of {floor_s:.2f} s/account: {safe}):")
     print("| accounts | child executions | wall | Lambda GB-s | transitions | S3 requests | AssumeRole/s | "
           "Lambda $ | Step Functions $ | S3 $ | total $/run | total $/month |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")

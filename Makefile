@@ -24,9 +24,16 @@ browser:
 	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; \
 	  else echo "make: chromium is missing and installing it needs root: apt-get install chromium"; fi
 
+## asl-validator (npm, pinned by tools/asl-validator/package-lock.json) checks the ContinuousAudit state machine.
+ASL_DIR   := tools/asl-validator
+ASL_STAMP := $(ASL_DIR)/node_modules/.installed-stamp
+$(ASL_STAMP): $(ASL_DIR)/package.json $(ASL_DIR)/package-lock.json
+	npm ci --prefix $(ASL_DIR) --no-audit --no-fund --loglevel=error
+	touch $(ASL_STAMP)
+
 ## The test suite: rules, collectors (moto), components (Pulumi mocks), policy pack, HTML in a browser, end to end.
-test: $(STAMP) browser
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+test: $(STAMP) $(ASL_STAMP) browser
+	TRAILGUARD_REQUIRE_ASL_VALIDATOR=1 $(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
 ## The main job: provision the organization trail into a local AWS emulator, then audit it.
 demo: $(STAMP)

@@ -21,3 +21,8 @@ trail = OrganizationTrail(
 
 for output_name, value in trail.outputs.items():
     pulumi.export(output_name, value)
+
+from components.continuous_audit import deploy_continuous_audit  # noqa: E402 - trailguard:continuousAudit
+
+for output_name, value in deploy_continuous_audit(settings).items():
+    pulumi.export(output_name, value)

@@ -13,6 +13,7 @@ import os
 import re
 import sys
 from contextlib import contextmanager
+from functools import partial
 
 from checks import __version__
 from checks.model import Severity
@@ -68,6 +69,15 @@ def _seconds(value: str) -> float:
     return n
 
 
+def _shard(value: str):
+    from checks.org_shard import parse_shard
+
+    try:
+        return parse_shard(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _endpoint(value: str) -> str:
     if not re.match(r"^https?://[^/\s]+", value):
         raise argparse.ArgumentTypeError(f"{value!r} is not a URL; expected http(s)://host[:port]")
@@ -86,7 +96,14 @@ def _register_verify(subparsers) -> None:  # checks/verify/command.py: argparse 
     register(subparsers)
 
 
+def _register_merge(subparsers) -> None:  # checks/merge/: `trailguard merge FILES...`
+    from checks.merge import register
+
+    register(subparsers)
+
+
 _SUBCOMMANDS.append(_register_verify)
+_SUBCOMMANDS.append(_register_merge)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -134,6 +151,8 @@ def build_parser() -> argparse.ArgumentParser:
     org.add_argument("--accounts", type=_accounts, metavar="IDS", help="only these 12-digit account ids")
     org.add_argument("--exclude-accounts", type=_accounts, metavar="IDS", help="leave out these account ids")
     org.add_argument("--workers", type=_workers, metavar="N", help="accounts audited at once, 1-64 (default: 8)")
+    org.add_argument("--shard", type=_shard, metavar="K/N",
+                     help="audit only shard K of N (stable account hash); combine the JSON reports with `merge`")
     aud.set_defaults(subparser=aud, handler=_cmd_audit)  # later checks use the audit usage line
     for register in _SUBCOMMANDS:  # each further subcommand adds its own parser and handler
         register(sub)
@@ -184,7 +203,7 @@ def _check_org_flags(parser, args) -> None:
     if args.org:
         return
     given = [f"--{n.replace('_', '-')}" for n in ("role_name", "external_id", "accounts", "exclude_accounts",
-                                                   "workers") if getattr(args, n) is not None]
+                                                   "workers", "shard") if getattr(args, n) is not None]
     if given:
         parser.error(f"{', '.join(given)} only apply with --org.")
 
@@ -257,7 +276,10 @@ def _run(args, controls):
     from checks.progress import make_progress
 
     nothing_to_audit = getattr(org_mode, "NothingToAudit", ())
+    if getattr(args, "shard", None) is not None:  # checks/org_shard.py: one slice, plus what `merge` needs
+        from checks.org_shard import audit_shard
 
+        audit_organization = partial(audit_shard, args.shard)
     try:
         return audit_organization(
             session, controls, role_name=args.role_name or DEFAULT_ROLE, external_id=args.external_id,
@@ -270,7 +292,7 @@ def _run(args, controls):
 
 
 def _home_region(args) -> str:
-    return args.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or ""
+    return getattr(args, "region", None) or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or ""
 
 
 def _cmd_audit(args) -> int:

@@ -107,6 +107,7 @@ class AuditRun:
     coverage: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # run-level notices (expired waivers, skipped accounts)
     organization_id: str = ""  # o-... in org mode when DescribeOrganization answered; "" otherwise
+    shard: dict = field(default_factory=dict)  # `audit --org --shard`: what `merge` needs (checks/org_shard.py)
 
     def sorted_findings(self) -> list[Finding]:
         return sorted(self.findings, key=Finding.sort_key)

@@ -270,11 +270,16 @@ def audit_organization(
     required_tags: Sequence[str] = (),  # alias: the CLI's name for the same thing
     session_factory: Callable[..., SessionFactory] = SessionFactory,
     account_timeout: float | None = None,
+    account_filter: Callable[[str], bool] | None = None,
+    on_trails: Callable[[dict, str | None], None] | None = None,
 ) -> AuditRun:
     """Audit every selected ACTIVE account of the caller's organization; see the module docstring.
 
     ``progress`` is a :class:`checks.progress.Progress` (see :func:`make_progress`) or a plain
     ``callable(message)``. ``session_factory`` exists for tests (fake clocks, short expiries).
+    ``account_filter`` keeps only the accounts (listed or requested) it accepts, after selection, so the
+    run notes stay the whole organization's; ``on_trails(trails_by_account, management_id)`` sees what
+    coverage is judged from. Both serve ``--shard`` (checks/org_shard.py).
     """
     caller, partition = caller_identity(session)
     notes: list[str] = []
@@ -285,6 +290,8 @@ def audit_organization(
     if not chosen and not unknown:
         raise NothingToAudit(nothing_to_audit(org_accounts, accounts, exclude_accounts))
     notes.extend(select_notes)
+    if account_filter is not None:
+        chosen, unknown = [a for a in chosen if account_filter(a)], [a for a in unknown if account_filter(a)]
     factory = session_factory(session, role_name=role_name, partition=partition, external_id=external_id,
                               max_connections=workers)
     tag_keys = tuple(required_tag_keys or required_tags or ())
@@ -301,6 +308,8 @@ def audit_organization(
     _evaluate_all(outcomes, controls, external_id)
     trails = {o.account_id: o.trails for o in outcomes}
     coverage = attribute_coverage(trails, management_id)
+    if on_trails is not None:
+        on_trails(trails, management_id)
     for o in sorted(outcomes, key=lambda o: o.account_id):
         if o.error and o.account_id not in unknown:
             notes.append(f"Account {o.account_id} was not audited: {o.error}")

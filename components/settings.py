@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field, fields
 
-from components import validation as v
+from components import continuous_settings, validation as v
 from components.errors import SettingsError
 from components.event_selectors import S3_PRESETS, preset_errors
 
@@ -84,6 +84,8 @@ class Settings:
         "insights", factory=tuple, doc="Empty leaves cloudtrail_insights_enabled (CT-15) failing.")
     tags: dict = _setting("tags", factory=dict, doc=f"Merged over {DEFAULT_TAGS}.")
     sandbox_endpoint: str = _setting("sandboxEndpoint", "", doc="Local AWS emulator URL; \"\" = real AWS.")
+    continuous_audit: dict = _setting("continuousAudit", factory=dict,
+                                      doc="The scheduled audit (components/continuous_settings.py); {} = off.")
 
     # --- derived -----------------------------------------------------------------------------------------
 
@@ -158,6 +160,7 @@ class Settings:
             e.append(v.check_choice("insights", insight, v.INSIGHT_TYPES))
         e.extend(v.check_tags("tags", self.tags))
         e.append(v.check_sandbox_endpoint("sandboxEndpoint", self.sandbox_endpoint))
+        e.extend(continuous_settings.parse(self.continuous_audit)[1])
         if self.disable_global_service_events and not self.disable_multi_region:
             # CreateTrail answers InvalidParameterCombinationException: a multi-Region trail must include
             # global service events. Refuse here rather than half-deploy the stack.

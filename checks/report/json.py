@@ -46,5 +46,7 @@ def render(run: AuditRun, controls: Sequence, options: ReportOptions) -> str:
         "findings": [f.to_dict() for f in run.sorted_findings()],
         "summary": summary(run, options),
     }
+    if run.shard:  # only a --shard run: the inputs of `trailguard merge`, absent from a whole run
+        doc["shard"] = run.shard
     # default=str: Finding.extra may carry datetimes from collectors; a report must never crash on them.
     return json.dumps(doc, indent=2, default=str) + "\n"

@@ -135,6 +135,7 @@ def _status_counts(run, account_id: str) -> dict[str, int]:
 
 def demo(out_dir: Path, out: TextIO = sys.stdout) -> dict[str, Any]:
     """Every step; raises DemoError (or the underlying error) on a real failure."""
+    from checks.sandbox.continuous_demo import continuous_config, run_scheduled_step
     from checks.sandbox.deployer import deploy, plan
     from checks.sandbox.emulator import Emulator
     from checks.sandbox.legacy import create_member, create_organization, seed_legacy
@@ -146,6 +147,7 @@ def demo(out_dir: Path, out: TextIO = sys.stdout) -> dict[str, Any]:
         endpoint = emulator.endpoint_url
         org = create_organization(endpoint, REGION)
         config = demo_config(org.id, org.management_account_id, create_alarm_queue(endpoint))
+        config.update(continuous_config())  # checks/sandbox/continuous_demo.py: the scheduled audit
 
         _heading(out, "1/5 Plan: the Pulumi program (__main__.py) under mocks, no AWS")
         planned = plan(config)
@@ -192,7 +194,9 @@ def demo(out_dir: Path, out: TextIO = sys.stdout) -> dict[str, Any]:
         from checks.sandbox.demo_verify import verify_step
 
         integrity = verify_step(endpoint, [org.management_account_id, legacy.account_id], out_dir, out)
-        return {"integrity": integrity, "endpoint": endpoint, "organization": org, "legacy": legacy, "run": run, "reports": paths}
+        scheduled = run_scheduled_step(out, endpoint, deployed, legacy)
+        return {"integrity": integrity, "endpoint": endpoint, "organization": org, "legacy": legacy, "run": run,
+                "reports": paths, "scheduled": scheduled}
 
 
 def _table_for(out: TextIO, run, table_file: Path) -> str:

@@ -354,3 +354,5 @@ def metric_alarm(ctx: Ctx, name: str, p: dict) -> tuple[str, dict]:
         "Unit": p.get("unit"), "Dimensions": dims, "Tags": tag_list(p.get("tags")),
     }))
     return alarm, {"name": alarm, "arn": ctx.arn("cloudwatch", f"alarm:{alarm}")}
+
+from checks.sandbox import continuous_handlers  # noqa: E402,F401 - registers the scheduled audit's types

@@ -21,6 +21,7 @@ SAMPLE_ARGS: dict[str, list[list[str]]] = {
     "controls": [[]],
     "audit": [["--quiet"], ["--org", "--quiet", "--workers", "2"]],
     "verify": [["--trail", "org-trail", "--quiet"], ["--org", "--quiet", "--workers", "2"]],
+    "merge": [["{report}", "--quiet"]],  # {report}: an `audit --org --format json` report made first
 }
 
 
@@ -55,7 +56,12 @@ def recorded_calls(monkeypatch):
 
 @pytest.mark.parametrize("argv", [[name, *args] for name, runs in sorted(SAMPLE_ARGS.items()) for args in runs],
                          ids=lambda argv: " ".join(argv))
-def test_subcommand_makes_read_only_calls_only(recorded_calls, argv, capsys):
+def test_subcommand_makes_read_only_calls_only(recorded_calls, argv, capsys, tmp_path):
+    if "{report}" in argv:
+        report = str(tmp_path / "org.json")
+        assert main(["audit", "--org", "--quiet", "--format", "json", "--output", report]) in (0, 1)
+        recorded_calls.clear()
+        argv = [report if a == "{report}" else a for a in argv]
     code = main(argv)
     err = capsys.readouterr().err
     # it ran (findings may fail); not a usage or fatal error. verify on a bucket with no delivered logs stops
@@ -66,6 +72,8 @@ def test_subcommand_makes_read_only_calls_only(recorded_calls, argv, capsys):
     assert writes == []
     if argv[0] == "audit":
         assert ("cloudtrail", "ListTrails") in recorded_calls  # the audit really ran through the recorder
+    if argv[0] == "merge":
+        assert recorded_calls == []  # merge only reads files
     if argv[0] == "verify":
         assert ("cloudtrail", "DescribeTrails") in recorded_calls and ("s3", "ListObjectsV2") in recorded_calls
     if argv[0] == "audit" and "--org" in argv:

@@ -38,7 +38,11 @@ def test_demo_runs_end_to_end_and_writes_every_format_in_one_audit(tmp_path):
                                                          + ["verify.json"])
     assert f"HTML report: {(out / 'audit.html').resolve()}" in proc.stdout
     assert "The emulator does not deliver CloudTrail logs" in proc.stdout and "detected both" in proc.stdout
-    assert "└── trailguard  (trailguard:index:OrganizationTrail)" in proc.stdout
+    assert "── trailguard  (trailguard:index:OrganizationTrail)" in proc.stdout
+    assert "── trailguard-continuous  (trailguard:index:ContinuousAudit)" in proc.stdout
+    # the scheduled audit (checks/sandbox/continuous_demo.py): one run, then the fixed legacy member's diff
+    assert "stateMachine:trailguard-continuous: SUCCEEDED" in proc.stdout
+    assert "0 new FAIL(s)" in proc.stdout and "cloudtrail_log_file_validation_enabled" in proc.stdout
     assert "with violations" in proc.stdout and " 0 with violations" in proc.stdout
     doc = json.loads((out / "audit.json").read_text())
     accounts = doc["summary"]["accounts"]

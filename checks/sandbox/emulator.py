@@ -57,6 +57,9 @@ class Emulator:
         from moto.server import ThreadedMotoServer
 
         _patch_moto()
+        from checks.sandbox.trail_history import install  # LookupEvents and Lake: moto has neither
+
+        install()
         if self._quiet:  # werkzeug logs every request; expected 404s would drown the demo's output
             logging.getLogger("werkzeug").setLevel(logging.ERROR)
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)

@@ -15,6 +15,7 @@ import sys
 from contextlib import contextmanager
 
 from checks import __version__
+from checks.history import options as history_options
 from checks.model import Severity
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -112,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     org.add_argument("--accounts", type=_accounts, metavar="IDS", help="only these 12-digit account ids")
     org.add_argument("--exclude-accounts", type=_accounts, metavar="IDS", help="leave out these account ids")
     org.add_argument("--workers", type=_workers, metavar="N", help="accounts audited at once, 1-64 (default: 8)")
+    history_options.add_arguments(aud)  # --history-days, --deployer-role (issue 14)
     aud.set_defaults(subparser=aud, handler=_cmd_audit)  # later checks use the audit usage line
     for register in _SUBCOMMANDS:  # each further subcommand adds its own parser and handler
         register(sub)
@@ -240,7 +242,7 @@ def _cmd_audit(args) -> int:
 
     parser = args.subparser
     _check_org_flags(parser, args)
-    controls = _select(parser, args)
+    controls = history_options.apply(parser, args, _select(parser, args))
     fail_on = Severity.parse(args.fail_on, option="--fail-on")
     waivers = []
     if args.waivers:

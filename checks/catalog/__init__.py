@@ -14,7 +14,7 @@ from checks.model import Severity
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(_[a-z0-9]+){2,}$")
 TARGETS = frozenset({"live", "stack"})
-FAMILIES = ("trail", "monitoring", "resources")
+FAMILIES = ("trail", "monitoring", "resources", "history", "lake")
 
 
 @dataclass(frozen=True)

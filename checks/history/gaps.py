@@ -16,8 +16,8 @@ How a trail's timeline is rebuilt over the window [start, end):
 - GetTrailStatus's StartLoggingTime / StopLoggingTime inside the window add a start or stop when no
   recorded event explains them (the only evidence a member has about an organization trail whose
   owner's history is not in the run);
-- failed calls (records with an errorCode) change nothing; events are ordered by time, then event id,
-  whatever order the API returned them in.
+- failed calls (records with an errorCode) change nothing; events are ordered by time whatever order
+  the API returned them in, and within one second (eventTime's resolution) in lifecycle order.
 A region is covered at an instant when some trail exists, is logging, records all management events
 (reads and writes) and is multi-region or homed in that region; an organization trail seen from a member
 covers it only while it is an organization trail.
@@ -89,8 +89,16 @@ def _ts(when: dt.datetime) -> str:
     return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+# CloudTrail's eventTime has one-second resolution and separate lookups have no common order, so events
+# of the same second are put in lifecycle order: a trail is created, configured, stopped, started, deleted.
+# A stop and a start in the same second are a sub-second toggle, not a trail left stopped.
+_SAME_SECOND = {"CreateTrail": 0, "UpdateTrail": 1, "PutEventSelectors": 2, "StopLogging": 3, "StartLogging": 4,
+                "DeleteTrail": 5}
+
+
 def ordered(events: Iterable[HistoryEvent]) -> list[HistoryEvent]:
-    return sorted(events, key=lambda e: (e.time, e.event_id))
+    return sorted(events, key=lambda e: (e.time.replace(microsecond=0), _SAME_SECOND.get(e.name, 9), e.time,
+                                         e.event_id))
 
 
 def _after(state: TrailState, ev: HistoryEvent) -> TrailState:
@@ -147,7 +155,7 @@ def _with_status_times(trail: TrailHistory, events: list[HistoryEvent], start: d
                        end: dt.datetime) -> list[HistoryEvent]:
     extra = []
     for when, name in ((trail.start_logging_time, "StartLogging"), (trail.stop_logging_time, "StopLogging")):
-        if when is None or not start <= when < end:
+        if when is None or not start <= when <= end:
             continue
         explains = ("CreateTrail", name) if name == "StartLogging" else (name, "DeleteTrail")
         if not any(e.name in explains and abs(e.time - when) <= NEAR for e in events):
@@ -161,7 +169,7 @@ def _with_status_times(trail: TrailHistory, events: list[HistoryEvent], start: d
 def timeline(trail: TrailHistory, start: dt.datetime, end: dt.datetime) -> list[Segment]:
     """The trail's states over [start, end) as consecutive segments."""
     events = [e for e in ordered(trail.events)
-              if e.name in TRAIL_EVENTS and not e.error_code and start <= e.time < end]
+              if e.name in TRAIL_EVENTS and not e.error_code and start <= e.time <= end]
     events = _with_status_times(trail, events, start, end)
     state = initial_state(trail, events)
     segments, opened, at = [], None, start

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 SCOPES = ("account", "region", "trail", "bucket")
-FAMILIES = ("trail", "monitoring", "resources")
+FAMILIES = ("trail", "monitoring", "resources", "history", "lake")
 
 
 @dataclass(frozen=True)

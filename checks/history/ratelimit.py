@@ -44,10 +44,10 @@ _BUCKETS: dict[tuple[str, str], TokenBucket] = {}
 _BUCKETS_LOCK = threading.Lock()
 
 
-def bucket_for(account_id: str, region: str, rate: float = LOOKUP_EVENTS_RATE) -> TokenBucket:
+def bucket_for(account_id: str, region: str) -> TokenBucket:
     """The process-wide bucket of one (account, region): shared by every thread of the run."""
     with _BUCKETS_LOCK:
         key = (account_id, region)
         if key not in _BUCKETS:
-            _BUCKETS[key] = TokenBucket(rate)
+            _BUCKETS[key] = TokenBucket(LOOKUP_EVENTS_RATE)
         return _BUCKETS[key]

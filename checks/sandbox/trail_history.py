@@ -125,19 +125,19 @@ def lookup_events(account_id: str, region: str, params: dict) -> dict:
         raise LookupError_("InvalidTimeRangeException", "StartTime must be earlier than EndTime.")
     key, value = (attrs[0]["AttributeKey"], attrs[0]["AttributeValue"]) if attrs else (None, None)
     chosen = []
-    for rec in records(account_id, region):
+    for index, rec in enumerate(records(account_id, region)):
         when = dt.datetime.fromisoformat(rec["eventTime"].replace("Z", "+00:00")).timestamp()
         if (start is not None and when < start) or (end is not None and when > end):
             continue
         if key and value not in _attribute_values(rec, key):
             continue
-        chosen.append((when, rec))
-    chosen.sort(key=lambda p: (-p[0], p[1]["eventID"]))  # newest first, as AWS answers
+        chosen.append((when, index, rec))
+    chosen.sort(key=lambda p: (-p[0], -p[1]))  # newest first, as AWS answers; same second: latest recorded first
     offset = int(params.get("NextToken") or 0) if str(params.get("NextToken") or "0").isdigit() else -1
     if offset < 0:
         raise LookupError_("InvalidNextTokenException", "Invalid NextToken.")
     page = chosen[offset:offset + int(max_results)]
-    out: dict[str, Any] = {"Events": [_summary(when, rec) for when, rec in page]}
+    out: dict[str, Any] = {"Events": [_summary(when, rec) for when, _, rec in page]}
     if offset + int(max_results) < len(chosen):
         out["NextToken"] = str(offset + int(max_results))
     return out

@@ -88,7 +88,7 @@ def apply(parser, args, controls: list) -> list:
             parser.error(f"--controls: {', '.join(c.id for c in history)} need history; "
                          "--history-days off turns it off.")
         if args.deployer_role:
-            parser.error("--deployer-role only applies with history on (--history-days 1-90).")
+            parser.error("--deployer-role only applies with history on; --history-days off turns it off.")
         kept = [c for c in controls if c.family != FAMILY]
         if not kept:
             parser.error("--controls/--skip: no controls left to audit.")

@@ -13,6 +13,7 @@ Design for the real constraint, LookupEvents' 2 requests per second per account 
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
@@ -50,6 +51,14 @@ def _lookup(clients: Clients, account_id: str, region: str, name: str, start, en
 
 
 def _region_job(clients, account_id, region, names, start, end):
+    # An organization run's shared clients sign as the thread's active account (checks/org_sessions.py):
+    # this worker thread must make the account active again.
+    active = getattr(clients.session, "active", None)
+    with active() if active else contextlib.nullcontext():
+        return _region_lookups(clients, account_id, region, names, start, end)
+
+
+def _region_lookups(clients, account_id, region, names, start, end):
     counter = [0, 0.0]
     found: list[HistoryEvent] = []
     errors: dict[str, str] = {}

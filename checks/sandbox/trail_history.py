@@ -97,10 +97,21 @@ def forget(account_id: str, region: str, predicate) -> int:
     return dropped
 
 
-def backdate_trail(account_id: str, region: str, name: str, started: dt.datetime) -> None:
-    """Make GetTrailStatus say the trail has been logging since ``started`` (moto keeps it as a naive UTC)."""
-    trail = _backend(account_id, region).get_trail(name)
-    trail.status.started = started.astimezone(dt.timezone.utc).replace(tzinfo=None)
+def forget_account(account_id: str) -> None:
+    """Drop every recorded event of the account, in every region."""
+    from moto.cloudtrail.models import cloudtrail_backends
+
+    for region in list(cloudtrail_backends[account_id].keys()):
+        forget(account_id, region, lambda r: True)
+
+
+def backdate_trail(account_id: str, region: str, name: str, started: dt.datetime,
+                   stopped: dt.datetime | None = None) -> None:
+    """Set GetTrailStatus's StartLoggingTime (and StopLoggingTime); moto keeps them as naive UTC."""
+    status = _backend(account_id, region).get_trail(name).status
+    status.started = started.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    if stopped is not None:
+        status.stopped = stopped.astimezone(dt.timezone.utc).replace(tzinfo=None)
 
 
 # --- LookupEvents ---------------------------------------------------------------------------------

@@ -72,10 +72,13 @@ def _region_lookups(clients, account_id, region, names, start, end):
 
 
 def tamper_regions(facts: "AccountFacts") -> set[str]:
+    """Where the account's own trails' resources live (and us-east-1 for Organizations); none without own trails:
+    then the tamper control is NOT_APPLICABLE and its lookups would only spend the rate limit."""
+    own = [t for t in facts.trails or [] if t.owner_account_id in ("", facts.account_id)]
+    if not own:
+        return set()
     regions = {GLOBAL_REGION}
-    for trail in facts.trails or []:
-        if trail.owner_account_id != facts.account_id:
-            continue
+    for trail in own:
         bucket = facts.buckets.get(trail.s3_bucket_name or "")
         regions.add((bucket.region if bucket and bucket.region else None) or trail.home_region)
         for arn in (trail.kms_key_id or "", trail.cloudwatch_logs_log_group_arn or ""):

@@ -109,3 +109,25 @@ def install(response_class) -> None:
 
     for name, fn in OPERATIONS.items():
         setattr(response_class, name, method(fn))
+    register_deployer_handler()
+
+
+def register_deployer_handler() -> None:
+    """The sandbox deployer's handler for pulumi-aws's EventDataStore (its id is the store's ARN)."""
+    from checks.sandbox.convert import drop_none, tag_list
+    from checks.sandbox.handlers import HANDLERS, _advanced_selector, handles
+
+    if "aws:cloudtrail/eventDataStore:EventDataStore" in HANDLERS:
+        return
+
+    @handles("aws:cloudtrail/eventDataStore:EventDataStore")
+    def event_data_store(ctx, name: str, p: dict) -> tuple[str, dict]:
+        created = ctx.client("cloudtrail").create_event_data_store(**drop_none({
+            "Name": p.get("name") or name, "KmsKeyId": p.get("kmsKeyId"),
+            "MultiRegionEnabled": p.get("multiRegionEnabled"), "OrganizationEnabled": p.get("organizationEnabled"),
+            "RetentionPeriod": p.get("retentionPeriod"),
+            "TerminationProtectionEnabled": p.get("terminationProtectionEnabled"),
+            "AdvancedEventSelectors": [_advanced_selector(s) for s in p.get("advancedEventSelectors") or []] or None,
+            "BillingMode": p.get("billingMode"), "TagsList": tag_list(p.get("tags")),
+        }))
+        return created["EventDataStoreArn"], {"arn": created["EventDataStoreArn"], "name": created["Name"]}

@@ -8,14 +8,14 @@ from __future__ import annotations
 from checks.catalog import Control, FrameworkRef, register
 from checks.model import Severity
 
-_LIVE = frozenset({"live"})
+_BOTH = frozenset({"live", "stack"})
 _GUIDE = FrameworkRef("AWS CloudTrail User Guide", "Lake event data stores")
 
 
 def _cl(ref, cid, title, severity, rationale, remediation, frameworks=(_GUIDE,)):
     register(Control(id=cid, ref=ref, title=title, severity=severity, rationale=rationale,
                      remediation=remediation, remediation_setting="trailguard:lake", frameworks=tuple(frameworks),
-                     targets=_LIVE, family="lake", tags=("lake",)))
+                     targets=_BOTH, family="lake", tags=("lake",)))
 
 
 _cl("CL-01", "cloudtrail_lake_kms_encryption_enabled",

@@ -13,7 +13,7 @@ import re
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-DOCS = ("provisioning", "monitoring", "audit", "controls", "org", "policies", "sandbox")
+DOCS = ("provisioning", "monitoring", "audit", "controls", "org", "history", "policies", "sandbox")
 MARKER = "<!-- Generated below from docs/*.md by `make readme`: edit those files, not this part. -->\n"
 
 

@@ -74,6 +74,7 @@ def collect_account(session: "boto3.Session", *, account_id: str | None = None,
         _regions(clients, facts)
     collect_trails(clients, facts, needs)
     if facts.trails is None:
+        _history_and_lake(session, facts, needs)  # nothing to look up, but members must not wait for it
         return facts
     bucket_parts = {n.split(":", 1)[1] for n in needs if n.startswith("bucket:")}
     if bucket_parts:
@@ -90,6 +91,10 @@ def collect_account(session: "boto3.Session", *, account_id: str | None = None,
 
 def _history_and_lake(session, facts: AccountFacts, needs: set[str]) -> None:
     """Hook for issue 14's collectors (checks/collect/history.py, checks/collect/lake.py)."""
+    if facts.trails is None:
+        if "history" in needs:
+            importlib.import_module("checks.history.shared").publish(facts.account_id, {})
+        return
     if "lake" in needs:
         importlib.import_module("checks.collect.lake").collect_lake(session, facts)
     if "history" in needs:

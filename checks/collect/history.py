@@ -88,8 +88,15 @@ def tamper_regions(facts: "AccountFacts") -> set[str]:
 
 
 def collect_history(session, facts: "AccountFacts", options: HistoryOptions | None = None) -> None:
-    """Fill ``facts.history``; every failure is an entry in its errors, never an exception."""
-    options = options or current()
+    """Fill ``facts.history``; every failed call is an entry in its errors, never an exception."""
+    try:
+        _collect_history(session, facts, options or current())
+    except Exception:  # a bug or an unexpected SDK error: members of an org run must not wait for us
+        shared.publish(facts.account_id, {})
+        raise
+
+
+def _collect_history(session, facts: "AccountFacts", options: HistoryOptions) -> None:
     end = facts.collected_at or dt.datetime.now(dt.timezone.utc)
     start = end - dt.timedelta(days=options.days)
     clients = Clients(session)

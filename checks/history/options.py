@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 from dataclasses import dataclass
 
 FAMILY = "history"
@@ -95,8 +94,4 @@ def apply(parser, args, controls: list) -> list:
             parser.error("--controls/--skip: no controls left to audit.")
         return kept
     configure(HistoryOptions(days=args.history_days, deployer_roles=tuple(args.deployer_role or ())))
-    if history and not args.quiet:  # honest progress: this is the slow part, and why
-        print(f"trailguard: history: looking back {args.history_days} day(s) with cloudtrail:LookupEvents, "
-              "2 requests per second per account and region, regions in parallel (about 12 s per account "
-              "that owns a trail, 3 s per other account).", file=sys.stderr)
     return controls

@@ -149,7 +149,8 @@ class _Emulator:
             self._mock.__exit__(*exc)
 
 
-def child(accounts: int, regions: int, latency: float, workers: int, trace: bool, emulator: str) -> dict:
+def child(accounts: int, regions: int, latency: float, workers: int, trace: bool, emulator: str,
+          history_days: int = 0) -> dict:
     _fake_env()
     import boto3
 
@@ -159,7 +160,14 @@ def child(accounts: int, regions: int, latency: float, workers: int, trace: bool
     from checks.org_testing import (OrgTrailShadows, create_trail, deny_assume_role, member_session,
                                     seed_organization)
 
-    controls = [c for c in all_controls() if "live" in c.targets]
+    controls = [c for c in all_controls() if "live" in c.targets and c.family not in ("history", "lake")]
+    if history_days:  # issue 14: CH-01/CH-02 on, LookupEvents served by the sandbox's extension
+        from checks.history import options
+        from checks.sandbox.trail_history import install
+
+        install()
+        options.configure(options.HistoryOptions(days=history_days))
+        controls += [c for c in all_controls() if c.family == "history"]
     with _Emulator(emulator) as emu:
         seed = boto3.Session(region_name="us-east-1")
         management, members = seed_organization(seed, accounts)
@@ -196,6 +204,19 @@ def child(accounts: int, regions: int, latency: float, workers: int, trace: bool
                 meter.local.account = "run"
 
         org._audit_account = attributed
+        if history_days:  # LookupEvents runs in per-region threads: attribute their calls to the account too
+            from checks.collect import history as history_collect
+
+            real_job = history_collect._region_job
+
+            def attributed_job(clients, account_id, *args):
+                meter.local.account = account_id
+                try:
+                    return real_job(clients, account_id, *args)
+                finally:
+                    meter.local.account = "run"
+
+            history_collect._region_job = attributed_job
         # Warm the emulator: moto builds its request routers and error models on the first request of each
         # service, without a lock, so 16 workers arriving together would each build them (seconds of CPU
         # that AWS never spends). One sequential audit of the management account, on a separate Session
@@ -235,9 +256,10 @@ def child(accounts: int, regions: int, latency: float, workers: int, trace: bool
     }
 
 
-def _spawn(accounts, regions, latency, workers, emulator, trace=False) -> dict:
+def _spawn(accounts, regions, latency, workers, emulator, trace=False, history_days=0) -> dict:
     cmd = [sys.executable, __file__, "--child", "--accounts", str(accounts), "--regions", str(regions),
-           "--latency", str(latency), "--workers", str(workers), "--emulator", emulator] + (["--trace"] if trace else [])
+           "--latency", str(latency), "--workers", str(workers), "--emulator", emulator,
+           "--history-days", str(history_days)] + (["--trace"] if trace else [])
     out = subprocess.run(cmd, capture_output=True, text=True, check=True, cwd=ROOT)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -284,12 +306,15 @@ def main() -> None:
     p.add_argument("--emulator", choices=("process", "server"), default="process",
                    help="moto in this process (default) or as a server in a child process")
     p.add_argument("--serve-moto", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--history-days", type=int, default=0,
+                   help="also run the history controls over this many days (0: off, the default matrix)")
     args = p.parse_args()
     if args.serve_moto:
         _serve_moto()
         return
     if args.child:
-        print(json.dumps(child(args.accounts, args.regions, args.latency, args.workers, args.trace, args.emulator)))
+        print(json.dumps(child(args.accounts, args.regions, args.latency, args.workers, args.trace, args.emulator,
+                               args.history_days)))
         return
     matrix = [(args.accounts, args.regions, args.workers, args.emulator)] if args.accounts else MATRIX
     print(f"# org_bench  nproc={os.cpu_count()}  python={sys.version.split()[0]}  latency={args.latency}s  "
@@ -299,9 +324,10 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     rows = []
     for accounts, regions, workers, emulator in matrix:
-        r = _spawn(accounts, regions, args.latency, workers, emulator)
-        zero = _spawn(accounts, regions, 0.0, workers, emulator)
-        mem = _spawn(accounts, regions, 0.0, workers, emulator, trace=True)
+        h = args.history_days
+        r = _spawn(accounts, regions, args.latency, workers, emulator, history_days=h)
+        zero = _spawn(accounts, regions, 0.0, workers, emulator, history_days=h)
+        mem = _spawn(accounts, regions, 0.0, workers, emulator, trace=True, history_days=h)
         r["trace_peak_mb"] = mem["tracemalloc_peak_mb"]
         rows.append(r)
         print(f"| {r['accounts']} | {regions} | {workers} | {r['emulator']} | {r['calls_per_audited_account']} | {r['chain']} "

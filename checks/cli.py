@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from functools import partial
 
 from checks import __version__
+from checks.history import options as history_options
 from checks.model import Severity
 from checks.report.outputs import OutputError, add_output_arguments, plan_outputs
 
@@ -153,6 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     org.add_argument("--workers", type=_workers, metavar="N", help="accounts audited at once, 1-64 (default: 8)")
     org.add_argument("--shard", type=_shard, metavar="K/N",
                      help="audit only shard K of N (stable account hash); combine the JSON reports with `merge`")
+    history_options.add_arguments(aud)  # --history-days, --deployer-role (issue 14)
     aud.set_defaults(subparser=aud, handler=_cmd_audit)  # later checks use the audit usage line
     for register in _SUBCOMMANDS:  # each further subcommand adds its own parser and handler
         register(sub)
@@ -298,7 +300,7 @@ def _home_region(args) -> str:
 def _cmd_audit(args) -> int:
     parser = args.subparser
     _check_org_flags(parser, args)
-    controls = _select(parser, args)
+    controls = history_options.apply(parser, args, _select(parser, args))
     fail_on = Severity.parse(args.fail_on, option="--fail-on")
     destinations, generated_at = plan_destinations(args)  # before any AWS call, like every other usage error
     waivers = []

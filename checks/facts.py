@@ -13,6 +13,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from checks.history.facts import HistoryFacts
+    from checks.lake import LakeFacts
 
 
 # --- CloudTrail -------------------------------------------------------------------------------------
@@ -263,3 +268,5 @@ class AccountFacts:
     # When the facts were collected (UTC); delivery-age rules (CT-03, CT-08) measure from it so that rules
     # stay pure. None: rules use the current time.
     collected_at: dt.datetime | None = None
+    history: "HistoryFacts | None" = None  # checks.history.facts; None: not collected (history off or failed)
+    lake: "LakeFacts | None" = None  # checks.collect.lake; None: not collected

@@ -26,6 +26,7 @@ class TrailKeyArgs:
     deletion_window_days: int = 30
     protect: bool = True  # protect + retain_on_delete: losing the key makes every log file unreadable
     tags: dict = field(default_factory=dict)
+    lake: bool = False  # trailguard:lake: CloudTrail Lake may use the key too
 
 
 def alias_for(trail_name: str) -> str:
@@ -50,6 +51,7 @@ class TrailKey(pulumi.ComponentResource):
             reader_accounts=readers,
             log_group=args.log_group_arn,
             delivery_topic=args.delivery_topic,
+            lake=args.lake,
         )))
         self.key = aws.kms.Key(
             f"{name}-key",

@@ -50,6 +50,7 @@ def key_policy(
     reader_accounts: list[str],
     log_group: str | None,
     delivery_topic: bool,
+    lake: bool = False,
 ) -> dict:
     """Key policy for the trail CMK (key lives in ``key_account``: management or log archive)."""
     trail_pattern = f"arn:{partition}:cloudtrail:*:{management_account}:trail/*"
@@ -137,6 +138,10 @@ def key_policy(
         "Resource": "*",
         "Condition": {"StringEquals": {"aws:SourceAccount": management_account}},
     })
+    if lake:  # trailguard:lake: the organization event data store is encrypted with this key (components/lake.py)
+        from components.lake_policy import key_policy_statement
+
+        statements.append(key_policy_statement(partition, region, management_account))
     return _doc(*statements)
 
 

@@ -86,6 +86,10 @@ class Settings:
     sandbox_endpoint: str = _setting("sandboxEndpoint", "", doc="Local AWS emulator URL; \"\" = real AWS.")
     continuous_audit: dict = _setting("continuousAudit", factory=dict,
                                       doc="The scheduled audit (components/continuous_settings.py); {} = off.")
+    lake: bool = _setting("lake", False, doc="An organization CloudTrail Lake event data store (CL-01..CL-06); "
+                                             "off shows as NOT_APPLICABLE in the audit and the pack.")
+    lake_retention_days: int = _setting("lakeRetentionDays", 365, doc="Below 365 breaks "
+                                        "cloudtrail_lake_retention_sufficient (CL-03).")
 
     # --- derived -----------------------------------------------------------------------------------------
 
@@ -161,6 +165,7 @@ class Settings:
         e.extend(v.check_tags("tags", self.tags))
         e.append(v.check_sandbox_endpoint("sandboxEndpoint", self.sandbox_endpoint))
         e.extend(continuous_settings.parse(self.continuous_audit)[1])
+        e.append(v.check_range("lakeRetentionDays", self.lake_retention_days, 7, 3653))  # CreateEventDataStore
         if self.disable_global_service_events and not self.disable_multi_region:
             # CreateTrail answers InvalidParameterCombinationException: a multi-Region trail must include
             # global service events. Refuse here rather than half-deploy the stack.

@@ -99,7 +99,7 @@ class OrganizationTrail(pulumi.ComponentResource):
             management_account_id=mgmt, trail_arn=trail_arn, alias_name=alias_for(s.trail_name),
             reader_account_ids=list(s.log_reader_account_ids), log_group_arn=log_group_arn,
             delivery_topic=not s.disable_delivery_notifications, deletion_window_days=s.kms_deletion_window_days,
-            protect=protect, tags=tags), opts=archive_opts)
+            protect=protect, tags=tags, lake=s.lake), opts=archive_opts)
         self.key = self.trail_key.key
 
         lifecycle = dict(
@@ -151,6 +151,7 @@ class OrganizationTrail(pulumi.ComponentResource):
                 trail_arn=trail_arn, kms_key_arn=self.key.arn, tags=tags), opts=self._mgmt_opts())
 
         self.trail = self._trail(name, s, selectors, tags)
+        self.lake = _lake(name, s, self.key.arn, tags, self._mgmt_opts(depends_on=[self.key])) if s.lake else None
         self._expose(s, name, args.monitoring, tags)
 
     # --- helpers -----------------------------------------------------------------------------------------
@@ -241,6 +242,14 @@ class OrganizationTrail(pulumi.ComponentResource):
             outputs["alarmTopicArn"] = self.alarm_topic_arn
         self.outputs = outputs
         self.register_outputs(outputs)
+
+
+def _lake(name: str, s: Settings, key_arn, tags: dict, opts: pulumi.ResourceOptions):
+    from components.lake import OrganizationLake, OrganizationLakeArgs  # issue 14: optional CloudTrail Lake
+
+    return OrganizationLake(f"{name}-lake", OrganizationLakeArgs(
+        name=f"{s.trail_name}-lake", kms_key_arn=key_arn, organization=bool(s.org_id),
+        retention_days=s.lake_retention_days, tags=tags, protect=not s.disable_destroy_protection), opts=opts)
 
 
 def _empty() -> pulumi.Output[str]:

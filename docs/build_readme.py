@@ -13,7 +13,8 @@ import re
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-DOCS = ("provisioning", "monitoring", "audit", "controls", "org", "continuous", "verify", "policies", "sandbox")
+DOCS = ("provisioning", "monitoring", "audit", "controls", "org", "history", "continuous", "verify", "policies",
+        "sandbox")
 MARKER = "<!-- Generated below from docs/*.md by `make readme`: edit those files, not this part. -->\n"
 
 

@@ -28,6 +28,12 @@ for _key in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL", "AWS_CA_B
     os.environ.pop(_key, None)
 os.environ.update(_FAKE_ENV)
 
+# moto has no LookupEvents and no CloudTrail Lake: the sandbox's extension serves both (in process and
+# in the ThreadedMotoServer the e2e tests start), in botocore's shapes.
+from checks.sandbox.trail_history import install as _install_trail_history  # noqa: E402
+
+_install_trail_history()
+
 _REAL_AWS_SUFFIXES = (".amazonaws.com", ".amazonaws.com.cn", ".api.aws", ".aws.amazon.com")
 
 

@@ -14,7 +14,7 @@ from checks.model import Severity
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(_[a-z0-9]+){2,}$")
 TARGETS = frozenset({"live", "stack", "verify"})  # verify: judged by `trailguard verify` only
-FAMILIES = ("trail", "monitoring", "resources", "integrity")
+FAMILIES = ("trail", "monitoring", "resources", "history", "lake", "integrity")
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ NEEDS: dict[str, frozenset[str]] = {
     "cloudtrail_sns_notifications_enabled": frozenset(),
 }
 EVERYTHING = frozenset({"status", "selectors", "insights", "tags", "regions", "keys", "log_groups", "bucket:all"})
+NEEDS.update(importlib.import_module("checks.collect.history_needs").NEEDS)  # issue 14: history and Lake
 
 
 def needs_for(controls: Sequence["Control"] | None) -> set[str]:
@@ -67,10 +68,13 @@ def collect_account(session: "boto3.Session", *, account_id: str | None = None,
     facts = AccountFacts(account_id=account_id, partition=_partition(session, clients.region, caller_arn),
                          collected_at=dt.datetime.now(dt.timezone.utc))
     needs = needs_for(controls)
+    if "history" in needs:  # organization runs: members may wait for this account's organization trails
+        importlib.import_module("checks.history.shared").begin(account_id)
     if "regions" in needs:
         _regions(clients, facts)
     collect_trails(clients, facts, needs)
     if facts.trails is None:
+        _history_and_lake(session, facts, needs)  # nothing to look up, but members must not wait for it
         return facts
     bucket_parts = {n.split(":", 1)[1] for n in needs if n.startswith("bucket:")}
     if bucket_parts:
@@ -81,7 +85,20 @@ def collect_account(session: "boto3.Session", *, account_id: str | None = None,
         collect_log_groups(clients, facts)
     if "monitoring" in needs:
         _monitoring(session, facts)
+    _history_and_lake(session, facts, needs)
     return facts
+
+
+def _history_and_lake(session, facts: AccountFacts, needs: set[str]) -> None:
+    """Hook for issue 14's collectors (checks/collect/history.py, checks/collect/lake.py)."""
+    if facts.trails is None:
+        if "history" in needs:
+            importlib.import_module("checks.history.shared").publish(facts.account_id, {})
+        return
+    if "lake" in needs:
+        importlib.import_module("checks.collect.lake").collect_lake(session, facts)
+    if "history" in needs:
+        importlib.import_module("checks.collect.history").collect_history(session, facts)
 
 
 def _partition(session, region: str, caller_arn: str) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 SCOPES = ("account", "region", "trail", "bucket", "stream")
-FAMILIES = ("trail", "monitoring", "resources", "integrity")
+FAMILIES = ("trail", "monitoring", "resources", "history", "lake", "integrity")
 
 
 @dataclass(frozen=True)

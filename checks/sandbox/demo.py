@@ -136,6 +136,7 @@ def _status_counts(run, account_id: str) -> dict[str, int]:
 def demo(out_dir: Path, out: TextIO = sys.stdout) -> dict[str, Any]:
     """Every step; raises DemoError (or the underlying error) on a real failure."""
     from checks.sandbox.continuous_demo import continuous_config, run_scheduled_step
+    from checks.sandbox.demo_history import check_story, tell_story
     from checks.sandbox.deployer import deploy, plan
     from checks.sandbox.emulator import Emulator
     from checks.sandbox.legacy import create_member, create_organization, seed_legacy
@@ -175,6 +176,7 @@ def demo(out_dir: Path, out: TextIO = sys.stdout) -> dict[str, Any]:
         legacy = seed_legacy(endpoint, account_id, creds, REGION)
         out.write(f"account {legacy.account_id}: trail {legacy.trail_name} (single-region, stopped, no log file "
                   f"validation, no KMS, KMS events excluded), public bucket {legacy.bucket}, no metric filters\n")
+        out.write(tell_story(org.management_account_id, legacy, REGION) + "\n")  # the last days' history
 
         _heading(out, "5/5 Audit the organization: python -m checks audit --org --endpoint-url " + endpoint)
         code, stdout, stderr = run_audit(endpoint, out_dir)
@@ -189,6 +191,7 @@ def demo(out_dir: Path, out: TextIO = sys.stdout) -> dict[str, Any]:
                             f"{mgmt.get('FAIL', 0)} FAIL and {mgmt.get('ERROR', 0)} ERROR; see {paths['table']}.")
         out.write(f"\nmanagement account {org.management_account_id} (provisioned): {_fmt(mgmt)}\n")
         out.write(f"legacy account {legacy.account_id} (seeded): {_fmt(_status_counts(run, legacy.account_id))}\n")
+        out.write(check_story(run, legacy, REGION) + "\n")
         out.write("reports: " + ", ".join(str(p) for p in paths.values()) + "\n")
         out.write(f"HTML report: {paths['html'].resolve()}\n")
         from checks.sandbox.demo_verify import verify_step

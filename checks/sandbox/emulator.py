@@ -60,10 +60,11 @@ class Emulator:
         from moto.server import ThreadedMotoServer
 
         _patch_moto()
-        from checks.sandbox import publickeys, s3policy
+        from checks.sandbox import publickeys, s3policy, trail_history
 
         publickeys.install()  # ListPublicKeys, which moto lacks (trailguard verify, aws cloudtrail validate-logs)
         s3policy.install()  # bucket-policy conditions evaluated as AWS does for object Gets/Puts
+        trail_history.install()  # LookupEvents and Lake: moto has neither
         if self._quiet:  # werkzeug logs every request; expected 404s would drown the demo's output
             logging.getLogger("werkzeug").setLevel(logging.ERROR)
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)

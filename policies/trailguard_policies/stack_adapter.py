@@ -23,6 +23,7 @@ from checks.facts import (
     PublicAccessBlock, TopicFacts,
 )
 
+from .lake_adapter import add_lake
 from .props import UNKNOWN, StackResource, contains_unknown
 from .trail_adapter import TRAIL_TYPE, trail_facts
 
@@ -360,6 +361,7 @@ class _Builder:
         self.topics()
         self.alarms()
         self.trails()
+        add_lake(self)  # issue 14: CloudTrail Lake event data stores
         return self.view
 
 

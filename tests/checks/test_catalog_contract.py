@@ -11,7 +11,7 @@ from checks.catalog import ID_PATTERN, TARGETS, all_controls
 from checks.rules import all_rules
 
 CONTROLS = all_controls()
-TESTS_DIR = pathlib.Path(__file__).parent.parent  # all of tests/: CT-06's tests live in tests/verify/
+TESTS_DIR = pathlib.Path(__file__).parent.parent  # tests/: families keep their tests in their own folder
 
 
 def _test_names() -> set[str]:

@@ -34,7 +34,8 @@ def swept_states(tmp_path_factory):
     shared = tmp_path_factory.getbasetemp().parent
     with open(shared / "fault-sweep.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        cache = shared / "fault-sweep-states.pickle"
+        # One file per test run: the parent folder outlives runs, and a stale pickle would sweep old code's states.
+        cache = shared / f"fault-sweep-states-{os.environ.get('PYTEST_XDIST_TESTRUNUID', 'run')}.pickle"
         if cache.exists():
             return pickle.loads(cache.read_bytes())
         states = _build()

@@ -83,3 +83,23 @@ def test_legacy_public_bucket_fails_cloudtrail_bucket_not_public(org):
     _, legacy_findings, legacy = org
     statuses = {f.status.value for f in legacy_findings if f.control_id == PUBLIC_BUCKET}
     assert statuses == {"FAIL"}, f"{PUBLIC_BUCKET} on {legacy.bucket}: {statuses}"
+
+
+def test_provisioned_lake_store_passes_every_lake_control(org, emulator):
+    """trailguard:lake (on in Pulumi.sandbox.yaml): the organization event data store the stack deployed,
+    encrypted with the trail key, passes CL-01..CL-06 (the opt-out's NOT_APPLICABLE: tests/history)."""
+    import boto3
+
+    from checks.catalog import all_controls
+    from checks.collect import collect_account
+    from checks.engine import evaluate
+    from sandbox_stack import endpoint_env
+
+    provisioned, _, _ = org
+    controls = [c for c in all_controls() if c.family == "lake"]
+    with endpoint_env(emulator.endpoint_url):
+        facts = collect_account(boto3.session.Session(region_name="us-east-1"), account_id=provisioned.account_id,
+                                controls=controls)
+    assert {f.status.value for f in evaluate(facts, controls)} == {"PASS"}
+    (store,) = facts.lake.stores
+    assert store.kms_key_id == provisioned.deployed.outputs["kmsKeyArn"]

@@ -1,0 +1,116 @@
+"""Predicates for the history controls: logging continuity per region, and tamper events per account.
+
+Both read ``AccountFacts.history`` (:class:`checks.history.facts.HistoryFacts`). Unknown history is
+ERROR naming the failed call (cloudtrail:LookupEvents), never PASS: a throttled or denied lookup in
+any enabled region leaves every region's continuity unknown, because a multi-region trail's StopLogging
+is recorded only in the region it was called in.
+"""
+from __future__ import annotations
+
+from checks.facts import AccountFacts, TrailFacts
+from checks.history import tamper
+from checks.history.events import trail_of
+from checks.history.gaps import TrailHistory, TrailState, region_gaps
+from checks.model import Result
+from checks.rules import rule
+from checks.rules.selectors import management_coverage
+
+NOT_COLLECTED = "cloudtrail:LookupEvents was not called (history off or not collected)"
+
+
+def _state(trail: TrailFacts) -> TrailState | str:
+    if trail.is_multi_region is None:
+        return trail.errors.get("is_multi_region") or f"the multi-region setting of trail {trail.name} is unknown"
+    if trail.status is None or trail.status.is_logging is None:
+        return trail.errors.get("status") or f"cloudtrail:GetTrailStatus did not report trail {trail.name}"
+    if trail.selectors is None:
+        return trail.errors.get("selectors") or f"cloudtrail:GetEventSelectors did not report trail {trail.name}"
+    return TrailState(exists=True, logging=trail.status.is_logging, multi_region=trail.is_multi_region,
+                      organization=bool(trail.is_organization), management=management_coverage(trail.selectors).ok,
+                      home_region=trail.home_region)
+
+
+def trail_histories(account: AccountFacts) -> list[TrailHistory] | str:
+    """Every trail's history input (own, deleted, inherited organization trails), or why it is unknown."""
+    history = account.history
+    events = history.all_trail_events()
+    out, seen = [], set()
+    for trail in account.trails or []:
+        state = _state(trail)
+        if isinstance(state, str):
+            return state
+        status = trail.status
+        foreign = bool(trail.owner_account_id) and trail.owner_account_id != account.account_id
+        own = () if foreign else tuple(e for e in events if trail_of(e) == trail.name)
+        key = trail.arn if foreign else trail.name
+        seen.add(key)
+        out.append(TrailHistory(key=key, current=state, events=history.inherited.get(trail.arn, own),
+                                via_organization=foreign, start_logging_time=status.start_logging_time,
+                                stop_logging_time=status.stop_logging_time))
+    for name in sorted({trail_of(e) for e in events} - seen):  # deleted trails
+        out.append(TrailHistory(key=name, current=None, events=tuple(e for e in events if trail_of(e) == name)))
+    for arn, inherited in sorted(history.inherited.items()):
+        if arn not in seen:
+            out.append(TrailHistory(key=arn, current=None, events=inherited, via_organization=True))
+    return out
+
+
+@rule("cloudtrail_logging_continuous", "region")
+def logging_continuous(account: AccountFacts, region: str) -> Result:
+    history = account.history
+    if history is None:
+        return Result.error(f"Logging continuity of region {region} is unknown: {NOT_COLLECTED}.")
+    if history.errors:
+        failed = "; ".join(history.errors[r].rstrip(".") for r in sorted(history.errors))
+        return Result.error(f"Logging continuity of region {region} is unknown: {failed}.")
+    trails = trail_histories(account)
+    if isinstance(trails, str):
+        return Result.error(f"Logging continuity of region {region} is unknown: {trails.rstrip('.')}.")
+    gaps = region_gaps(trails, region, history.start, history.end)
+    window = f"the last {history.days} day(s)"
+    if not gaps:
+        return Result.passed(f"Region {region} was recorded by a logging trail with all management events "
+                             f"throughout {window}.")
+    listed = "; ".join(g.describe() for g in gaps)
+    return Result.failed(f"Region {region} had {len(gaps)} logging gap(s) in {window}: {listed}.")
+
+
+def _resources(account: AccountFacts) -> tamper.AuditResources | None:
+    own = [t for t in account.trails or [] if t.owner_account_id in ("", account.account_id)]
+    if not own:
+        return None
+    groups = {(t.cloudwatch_logs_log_group_arn or "").removesuffix(":*").split(":log-group:")[-1]
+              for t in own if t.cloudwatch_logs_log_group_arn}
+    metrics = {(m.metric_namespace, m.metric_name) for g in account.log_groups.values() if g.name in groups
+               for f in g.metric_filters or () for m in f.transformations}
+    alarms = None if account.alarms is None else frozenset(
+        a.name for a in account.alarms if (a.namespace, a.metric_name) in metrics)
+    return tamper.AuditResources(
+        buckets=frozenset(t.s3_bucket_name for t in own if t.s3_bucket_name),
+        keys=frozenset(k for t in own if t.kms_key_id for k in (t.kms_key_id, t.kms_key_id.rsplit("/", 1)[-1])),
+        log_groups=frozenset(groups), alarms=alarms, min_retention_days=account.min_log_retention_days)
+
+
+@rule("cloudtrail_audit_resources_untampered", "account")
+def audit_resources_untampered(account: AccountFacts) -> Result:
+    history, acct = account.history, account.account_id
+    if history is None:
+        return Result.error(f"Tamper events of account {acct} are unknown: {NOT_COLLECTED}.")
+    if history.tamper_errors:
+        failed = "; ".join(history.tamper_errors[k].rstrip(".") for k in sorted(history.tamper_errors))
+        return Result.error(f"Tamper events of account {acct} are unknown: {failed}.")
+    res = _resources(account)
+    if res is None:
+        owners = sorted({t.owner_account_id for t in account.trails or []})
+        return Result.not_applicable(f"Account {acct} owns no trail; the audit trail's resources belong to "
+                                     f"account(s) {', '.join(owners)}, where their events are checked.")
+    found = tamper.find(history.tamper_events, res, history.deployer_roles)
+    bad = [t for t in found if not t.by_deployer]
+    info = [t for t in found if t.by_deployer]
+    note = (f"; INFO: {len(info)} change(s) by the deployer role: " + "; ".join(t.describe() for t in info)
+            if info else "")
+    window = f"the last {history.days} day(s)"
+    if bad:
+        return Result.failed(f"{len(bad)} event(s) in {window} weakened the audit trail's resources of account "
+                             f"{acct}: " + "; ".join(t.describe() for t in bad) + note + ".")
+    return Result.passed(f"No event in {window} weakened the audit trail's resources of account {acct}{note}.")

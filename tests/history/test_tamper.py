@@ -1,0 +1,71 @@
+"""Which events weaken the audit trail's own resources (checks/history/tamper.py), table-driven.
+
+Request parameter names are those CloudTrail records for each API (user guide, "CloudTrail record
+contents": requestParameters carries the call's parameters): bucketName for S3 bucket calls, keyId for
+KMS, logGroupName/retentionInDays/filterName for CloudWatch Logs, alarmNames for CloudWatch alarms,
+servicePrincipal for Organizations' DisableAWSServiceAccess.
+"""
+from __future__ import annotations
+
+import pytest
+
+from checks.history.tamper import AuditResources, by_role, find, target
+from history_support import event
+
+KEY = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+RES = AuditResources(buckets=frozenset({"trail-logs"}), keys=frozenset({KEY}),
+                     log_groups=frozenset({"trail/group"}), alarms=frozenset({"root-usage"}))
+S3, KMS, LOGS, CW, ORGS = (f"{s}.amazonaws.com" for s in ("s3", "kms", "logs", "monitoring", "organizations"))
+ALL_ON = {k: True for k in ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")}
+
+CASES = [
+    ("PutBucketPolicy", S3, {"bucketName": "trail-logs"}, "bucket trail-logs"),
+    ("DeleteBucketPolicy", S3, {"bucketName": "trail-logs"}, "bucket trail-logs"),
+    ("PutBucketAcl", S3, {"bucketName": "trail-logs"}, "bucket trail-logs"),
+    ("DeleteBucket", S3, {"bucketName": "trail-logs"}, "bucket trail-logs"),
+    ("PutBucketPolicy", S3, {"bucketName": "other-bucket"}, None),
+    ("PutBucketPublicAccessBlock", S3, {"bucketName": "trail-logs",
+                                        "PublicAccessBlockConfiguration": {**ALL_ON, "BlockPublicPolicy": False}},
+     "bucket trail-logs"),
+    ("PutBucketPublicAccessBlock", S3, {"bucketName": "trail-logs", "PublicAccessBlockConfiguration": ALL_ON}, None),
+    ("DisableKey", KMS, {"keyId": KEY}, f"key {KEY}"),
+    ("ScheduleKeyDeletion", KMS, {"keyId": "1234abcd-12ab-34cd-56ef-1234567890ab"},
+     "key 1234abcd-12ab-34cd-56ef-1234567890ab"),
+    ("PutKeyPolicy", KMS, {"keyId": "another-key"}, None),
+    ("DeleteLogGroup", LOGS, {"logGroupName": "trail/group"}, "log group trail/group"),
+    ("PutRetentionPolicy", LOGS, {"logGroupName": "trail/group", "retentionInDays": 30}, "log group trail/group"),
+    ("PutRetentionPolicy", LOGS, {"logGroupName": "trail/group", "retentionInDays": 400}, None),
+    ("DeleteMetricFilter", LOGS, {"logGroupName": "trail/group", "filterName": "root"},
+     "metric filter root of log group trail/group"),
+    ("DeleteAlarms", CW, {"alarmNames": ["root-usage", "unrelated"]}, "alarm(s) root-usage"),
+    ("DisableAlarmActions", CW, {"alarmNames": ["unrelated"]}, None),
+    ("DisableAWSServiceAccess", ORGS, {"servicePrincipal": "cloudtrail.amazonaws.com"},
+     "CloudTrail trusted access in AWS Organizations"),
+    ("DisableAWSServiceAccess", ORGS, {"servicePrincipal": "config.amazonaws.com"}, None),
+]
+
+
+@pytest.mark.parametrize("name,source,request_,expected", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_tamper_target_table(name, source, request_, expected):
+    assert target(event(name, 1, source=source, **request_), RES) == expected
+
+
+def test_unknown_alarms_count_every_alarm_event():
+    res = AuditResources(alarms=None)
+    assert target(event("DeleteAlarms", 1, source=CW, alarmNames=["x"]), res) == "alarm(s) x"
+
+
+@pytest.mark.parametrize("actor,expected", [
+    ("arn:aws:sts::111111111111:assumed-role/trailguard-deployer/pulumi", True),
+    ("arn:aws:iam::111111111111:role/ci/trailguard-deployer", True),
+    ("arn:aws:sts::111111111111:assumed-role/trailguard-deployer-2/x", False),
+    ("arn:aws:iam::111111111111:user/trailguard-deployer", False),
+])
+def test_deployer_role_matches_sessions_of_that_role_only(actor, expected):
+    assert by_role(event("PutBucketPolicy", 1, actor=actor), ["trailguard-deployer"]) is expected
+
+
+def test_failed_calls_and_duplicates_are_not_tamper_events():
+    ok = event("DeleteBucketPolicy", 2, source=S3, bucketName="trail-logs")
+    failed = event("DeleteBucketPolicy", 1, source=S3, bucketName="trail-logs", error="AccessDenied")
+    assert [t.event for t in find([ok, failed, ok], RES, ())] == [ok]

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 
 from checks.model import AuditRun, Finding, Status
 from checks.org_coverage import attribute_coverage
-from checks.org_owners import resolve_bucket_owners
+from checks.org_owners import ownership_evidence, resolve_bucket_owners
 from checks.org_sessions import ROLE_SESSION_NAME, SessionFactory, scrub
 from checks.progress import Progress, as_progress, make_progress
 
@@ -65,6 +65,7 @@ class _Outcome:
     trails: "list[TrailFacts] | None"  # None: not collected (coverage "unknown")
     error: str = ""  # the reason when the account could not be audited
     facts: "AccountFacts | None" = None  # collected, evaluated once every account is in (owners resolved)
+    ownership: dict | None = None  # checks.org_owners.ownership_evidence, kept for merging shards
 
 
 # --- seams: the collector and the engine are imported lazily; tests and bench/ wrap these -------------
@@ -271,15 +272,16 @@ def audit_organization(
     session_factory: Callable[..., SessionFactory] = SessionFactory,
     account_timeout: float | None = None,
     account_filter: Callable[[str], bool] | None = None,
-    on_trails: Callable[[dict, str | None], None] | None = None,
+    on_trails: Callable[[dict, str | None, dict], None] | None = None,
 ) -> AuditRun:
     """Audit every selected ACTIVE account of the caller's organization; see the module docstring.
 
     ``progress`` is a :class:`checks.progress.Progress` (see :func:`make_progress`) or a plain
     ``callable(message)``. ``session_factory`` exists for tests (fake clocks, short expiries).
     ``account_filter`` keeps only the accounts (listed or requested) it accepts, after selection, so the
-    run notes stay the whole organization's; ``on_trails(trails_by_account, management_id)`` sees what
-    coverage is judged from. Both serve ``--shard`` (checks/org_shard.py).
+    run notes stay the whole organization's; ``on_trails(trails_by_account, management_id, ownership)``
+    sees what coverage is judged from and each collected account's bucket-ownership evidence
+    (checks/org_owners.py). Both serve ``--shard`` (checks/org_shard.py).
     """
     caller, partition = caller_identity(session)
     notes: list[str] = []
@@ -309,7 +311,7 @@ def audit_organization(
     trails = {o.account_id: o.trails for o in outcomes}
     coverage = attribute_coverage(trails, management_id)
     if on_trails is not None:
-        on_trails(trails, management_id)
+        on_trails(trails, management_id, {o.account_id: o.ownership for o in outcomes if o.ownership})
     for o in sorted(outcomes, key=lambda o: o.account_id):
         if o.error and o.account_id not in unknown:
             notes.append(f"Account {o.account_id} was not audited: {o.error}")
@@ -321,6 +323,9 @@ def audit_organization(
 
 def _evaluate_all(outcomes: list[_Outcome], controls, external_id: str | None) -> None:
     """Evaluate every collected account, after naming the owners of buckets another account of the run owns."""
+    for o in outcomes:
+        if o.facts is not None:
+            o.ownership = ownership_evidence(o.facts)
     resolve_bucket_owners(o.facts for o in outcomes if o.facts is not None)
     for o in outcomes:
         if o.facts is None:

@@ -14,7 +14,9 @@ A shard's JSON report carries a ``"shard"`` section (the single ``--org`` run ha
 control ids, and per account the *coverage evidence*. Coverage is the one org-wide judgement: one
 account that sees a logging organization trail makes every readable account ``organization-trail``
 (checks/org_coverage.py), so a shard records, per account, whether its trails were read, whether it
-saw a covering organization trail, and its coverage if no organization trail existed.
+saw a covering organization trail, and its coverage if no organization trail existed. Next to it goes
+the account's bucket-ownership evidence (checks/org_owners.py), so the merge names the owner of a
+member's trail bucket even when the owner was audited in another shard.
 """
 from __future__ import annotations
 
@@ -72,14 +74,17 @@ def parse_shard(value: str) -> Shard:
     raise ValueError(f"{value!r} is not a shard; expected K/N with 1 <= K <= N <= {MAX_SHARDS}, e.g. 2/7")
 
 
-def coverage_evidence(trails_by_account: Mapping[str, Sequence | None], management_id: str | None) -> dict:
+def coverage_evidence(trails_by_account: Mapping[str, Sequence | None], management_id: str | None,
+                      ownership: Mapping[str, Mapping] | None = None) -> dict:
     """Per account: {"known": trails read, "sees_org_trail": saw a covering org trail, "alone": coverage
-    if no organization trail covered anything}. See checks/org_coverage.py for the judgement itself."""
+    if no organization trail covered anything}. See checks/org_coverage.py for the judgement itself.
+    A collected account's ``ownership`` evidence ({"owns", "unowned"}, checks/org_owners.py) is added."""
     from checks.org_coverage import account_coverage, covering_org_trail
 
+    ownership = ownership or {}
     return {a: {"known": trails is not None,
                 "sees_org_trail": covering_org_trail({a: trails}, management_id) is not None,
-                "alone": account_coverage(a, trails, None)}
+                "alone": account_coverage(a, trails, None), **(ownership.get(a) or {})}
             for a, trails in sorted(trails_by_account.items())}
 
 
@@ -97,8 +102,8 @@ def audit_shard(shard: Shard, session, controls, **kwargs):
 
     seen: dict = {}
 
-    def keep(trails_by_account, management_id):
-        seen["evidence"] = coverage_evidence(trails_by_account, management_id)
+    def keep(trails_by_account, management_id, ownership):
+        seen["evidence"] = coverage_evidence(trails_by_account, management_id, ownership)
 
     run = audit_organization(session, controls, account_filter=shard.__contains__, on_trails=keep, **kwargs)
     run.shard = {"index": shard.index, "of": shard.count, "controls": [c.id for c in controls],

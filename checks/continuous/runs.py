@@ -135,7 +135,8 @@ def audit_batch(session: "boto3.Session", cfg: RunConfig, account_ids: Sequence[
         run = AuditRun(findings=sorted(outcome.findings, key=lambda f: (*f.sort_key(), f.status.value, f.reason)),
                        accounts=[account], coverage=attribute_coverage(trails, management_id),
                        notes=[f"Account {account} was not audited: {outcome.error}"] if outcome.error else [],
-                       shard={"controls": [c.id for c in controls], "accounts": coverage_evidence(trails, management_id)})
+                       shard={"controls": [c.id for c in controls],
+                              "accounts": coverage_evidence(trails, management_id, {account: outcome.ownership})})
         _put(s3, cfg.bucket, f"runs/{run_id}/accounts/{account}.json", account_report(run, controls))
         counts["accounts"] += 1
         counts["errors"] += bool(outcome.error)

@@ -9,6 +9,8 @@ Pure: text in, AuditRun out; reading files and rendering is the command's (check
 - Coverage: recomputed from each account's coverage evidence (checks/org_shard.py) when every input has
   it, because one account seeing a logging organization trail changes the verdict of all the others;
   otherwise the inputs' coverage maps are joined as they are.
+- Bucket owners: a member's trail bucket owned by an account of another input is named from the inputs'
+  ownership evidence (checks/org_owners.name_owners), as one run names it.
 - Shards: when inputs say "shard K of N", all must agree on N and every K from 1 to N must be there
   once; a missing shard would silently shrink the organization to the shards that arrived.
 - Notes: every input carries the whole run's notes (skipped accounts, expired waivers) plus its own
@@ -21,6 +23,7 @@ import json
 from dataclasses import dataclass, field
 
 from checks.model import AuditRun, Finding, Severity, Status
+from checks.org_owners import name_owners
 from checks.org_shard import ACCOUNT_NOTE, coverage_from_evidence
 
 
@@ -114,8 +117,9 @@ def merge_parts(parts: list[Part]) -> AuditRun:
                 raise MergeError(f"account {a} is in both {owner[a]} and {p.name}; each account must come from "
                                  "one input.")
             owner[a] = p.name
-    findings = sorted((f for p in parts for f in p.findings), key=lambda f: (*f.sort_key(), f.status.value, f.reason))
     evidence = {a: e for p in parts for a, e in (p.shard.get("accounts") or {}).items()}
+    findings = sorted(name_owners((f for p in parts for f in p.findings), evidence),
+                      key=lambda f: (*f.sort_key(), f.status.value, f.reason))
     if set(evidence) == set(owner):
         coverage = coverage_from_evidence(evidence)
     else:

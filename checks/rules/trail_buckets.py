@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from checks.facts import AccountFacts, BucketFacts, TrailFacts
 from checks.model import Result
+from checks.org_owners import bucket_owner_reason
 from checks.rules import rule
 from checks.rules.bucket_exposure import exposure
 from checks.rules.trail_common import missing, sentence
@@ -24,10 +25,9 @@ def trail_bucket(account: AccountFacts, trail: TrailFacts) -> BucketFacts | Resu
         return Result.failed(f"Bucket {name} of trail {trail.name} does not exist.", resource=arn)
     owner = bucket.owner_account_id
     if owner and owner != account.account_id:
-        return Result.not_applicable(f"Bucket {name} is owned by account {owner}; audit that account.", resource=arn)
+        return Result.not_applicable(bucket_owner_reason(name, owner), resource=arn)
     if not owner and bucket.owned_elsewhere:
-        return Result.not_applicable(f"Bucket {name} is owned by another account (it is not in this account's "
-                                     "s3:ListBuckets); audit that account.", resource=arn)
+        return Result.not_applicable(bucket_owner_reason(name, None), resource=arn)
     if not owner:
         return Result.error(sentence(bucket.errors.get("owner_account_id")
                                      or f"s3:ListBuckets did not tell who owns bucket {name}"), resource=arn)

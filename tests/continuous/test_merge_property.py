@@ -82,12 +82,7 @@ def _waived(run, waive: bool):
     return apply_waivers(run, WAIVERS, today=TODAY) if waive else run
 
 
-# Seeds 2 and 5 build a member whose trail bucket another account owns: a single --org run names that owner
-# (checks/org_owners.py) but a shard without the owner cannot. Known defect, being fixed.
-_OWNER_NAMING = pytest.mark.xfail(strict=False, reason="bucket owner naming differs between shards and one run")
-
-
-@pytest.mark.parametrize("seed", [pytest.param(s, marks=_OWNER_NAMING) if s in (2, 5) else s for s in range(7)])
+@pytest.mark.parametrize("seed", range(7))
 def test_merge_of_shards_equals_the_single_org_run(seed):
     rnd = random.Random(seed)
     count = seed + 1  # N = 1..7

@@ -39,8 +39,7 @@ class CloudWatchDelivery(pulumi.ComponentResource):
             tags=args.tags,
             opts=pulumi.ResourceOptions(parent=self, retain_on_delete=args.protect),
         )
-        trust = pulumi.Output.from_input(args.trail_arn).apply(
-            lambda trail: json.dumps(policies.cloudwatch_role_trust(trail=trail)))
+        trust = json.dumps(policies.cloudwatch_role_trust())
         self.role = aws.iam.Role(
             f"{name}-role",
             description="CloudTrail delivery to its CloudWatch Logs group (trailguard)",

@@ -204,14 +204,16 @@ def access_log_bucket_policy(*, partition: str, bucket: str, source_bucket: str,
     )
 
 
-def cloudwatch_role_trust(*, trail: str) -> dict:
-    # SourceArn: no other trail can assume this role to write into our log group (confused deputy).
+def cloudwatch_role_trust() -> dict:
+    # No condition: the CloudTrail guide ("Role policy document for CloudTrail to use CloudWatch Logs for
+    # monitoring") says this role's policy doesn't support aws:SourceArn or aws:SourceAccount, and with
+    # either one CreateTrail fails with InvalidCloudWatchLogsRoleArnException ("Access denied. Check the
+    # trust relationships for your role"). The role policy limits what the role can do to our log group.
     return _doc({
         "Sid": "AllowCloudTrailAssumeRole",
         "Effect": "Allow",
         "Principal": {"Service": CLOUDTRAIL},
         "Action": "sts:AssumeRole",
-        "Condition": {"StringEquals": {"aws:SourceArn": trail}},
     })
 
 

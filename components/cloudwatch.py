@@ -37,7 +37,7 @@ class CloudWatchDelivery(pulumi.ComponentResource):
             retention_in_days=args.retention_days,
             kms_key_id=args.kms_key_arn,
             tags=args.tags,
-            opts=pulumi.ResourceOptions(parent=self, retain_on_delete=args.protect),
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=args.protect),
         )
         trust = json.dumps(policies.cloudwatch_role_trust())
         self.role = aws.iam.Role(

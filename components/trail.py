@@ -187,7 +187,9 @@ class OrganizationTrail(pulumi.ComponentResource):
             }
         if self.notifications is not None:
             depends.append(self.notifications.topic_policy)
-            cw["sns_topic_name"] = self.notifications.topic.arn  # an ARN also works across regions
+            # The name, not the ARN: the provider reads the trail's SnsTopicName back as the bare name for a
+            # same-account, same-Region topic, so an ARN here shows a diff on every preview.
+            cw["sns_topic_name"] = self.notifications.topic.name
         return aws.cloudtrail.Trail(
             f"{name}-trail",
             name=s.trail_name,
@@ -203,7 +205,9 @@ class OrganizationTrail(pulumi.ComponentResource):
             insight_selectors=[{"insight_type": t} for t in s.insights] or None,
             tags=tags,
             **cw,
-            opts=self._mgmt_opts(depends_on=depends),
+            # protect: `pulumi destroy` (or a rename that replaces the trail) would stop the organization's
+            # audit log; disableDestroyProtection lifts it.
+            opts=self._mgmt_opts(depends_on=depends, protect=not s.disable_destroy_protection),
         )
 
     def _expose(self, s: Settings, name: str, monitoring, tags: dict) -> None:

@@ -324,6 +324,11 @@ class _Builder:
                                      ("sns_topic_arn", "snsTopicName", "topic")):
                 if res.get(prop) is UNKNOWN:
                     refs[attr] = self.ref(res, prop, kind)
+            topic = res.get("snsTopicName")
+            if isinstance(topic, str) and topic and not topic.startswith("arn:"):
+                # CloudTrail resolves a bare topic name in the trail's own account and Region (the provider
+                # sends and reads back the name); the audit sees that ARN in DescribeTrails.
+                refs["sns_topic_arn"] = f"arn:{self.p.partition}:sns:{self.p.region}:{self.acct}:{topic}"
             facts = trail_facts(res, account_id=self.acct, region=self.p.region, partition=self.p.partition,
                                 refs=refs)
             self.view.account.trails.append(facts)

@@ -126,3 +126,9 @@ def test_buckets_never_force_destroy(org_plan):
 def test_trail_encryption_off_falls_back_to_sse_s3_on_the_log_bucket(deploy):
     rule = deploy({"disableTrailEncryption": True}).get("tg-logs-encryption").inputs["rules"][0]
     assert rule["applyServerSideEncryptionByDefault"] == {"sseAlgorithm": "AES256"}
+
+
+@pytest.mark.parametrize("name", ["tg-trail", "tg-cloudwatch-log-group"])
+def test_trail_and_log_group_are_protected_unless_destroy_protection_is_disabled(deploy, org_plan, name):
+    assert org_plan.get(name).protect is True
+    assert deploy({"orgId": "o-abcdefghij", "disableDestroyProtection": True}).get(name).protect is False

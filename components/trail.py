@@ -18,17 +18,20 @@ Resource types this component registers (all standard pulumi-aws v7; ids are wha
 - plus whatever ``components.monitoring.CisMonitoring`` creates when ``monitoring`` is given.
 
 Invokes: ``aws:index/getCallerIdentity:getCallerIdentity``, ``aws:index/getPartition:getPartition``,
-``aws:index/getRegion:getRegion`` (v7: the region is ``.region``).
+``aws:index/getRegion:getRegion`` (v7: the region is ``.region``); with an ``orgId``, also
+``aws:organizations/getOrganization:getOrganization`` and, when the caller is not the management account,
+``aws:organizations/getDelegatedAdministrators:getDelegatedAdministrators`` (components.organization).
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
 
-from components import policies
+from components import organization, policies
 from components.bucket import LogBucket, LogBucketArgs
 from components.cloudwatch import CloudWatchDelivery, CloudWatchDeliveryArgs
 from components.errors import SettingsError
@@ -51,7 +54,8 @@ class _Environment:
     partition: str
     dns_suffix: str
     region: str
-    management_account: str
+    management_account: str  # owns the trail: its ARN, log paths and stream names carry this account
+    deploy_account: str  # the caller: the management account or CloudTrail's delegated administrator
 
 
 class OrganizationTrail(pulumi.ComponentResource):
@@ -66,9 +70,9 @@ class OrganizationTrail(pulumi.ComponentResource):
         if s.sandbox_endpoint:
             self._mgmt_provider = sandbox_provider(
                 f"{name}-sandbox", s.sandbox_endpoint, region_hint, pulumi.ResourceOptions(parent=self))
-        env = self._environment(s)
+        env, s = self._environment(s)
         mgmt, p, region = env.management_account, env.partition, env.region
-        bucket_account = s.log_archive_account_id or mgmt
+        bucket_account = s.log_archive_account_id or env.deploy_account
         if s.cross_account and bucket_account == mgmt:
             raise SettingsError(f"logArchiveAccountId: {bucket_account!r} is the management account; allowed: a "
                                 "separate log archive account, or leave both archive settings empty.")
@@ -78,7 +82,8 @@ class OrganizationTrail(pulumi.ComponentResource):
         access_bucket_name = "" if s.disable_access_logging else (
             s.access_log_bucket_name or f"trailguard-access-logs-{bucket_account}-{region}")
         log_group_name = s.cloudwatch_logs_group_name or f"trailguard/cloudtrail/{s.trail_name}"
-        log_group_arn = None if s.disable_cloudwatch_logs else policies.log_group_arn(p, region, mgmt, log_group_name)
+        log_group_arn = None if s.disable_cloudwatch_logs else policies.log_group_arn(
+            p, region, env.deploy_account, log_group_name)
         # Computed before any cloud resource so a selector problem leaves nothing half-built.
         selectors = build_selectors(
             list(s.event_selectors), partition=p,
@@ -159,16 +164,22 @@ class OrganizationTrail(pulumi.ComponentResource):
             kw["providers"] = [self._mgmt_provider]
         return pulumi.ResourceOptions(parent=self, **kw)
 
-    def _environment(self, s: Settings) -> _Environment:
+    def _environment(self, s: Settings) -> tuple[_Environment, Settings]:
+        """Partition, Region and accounts; for an organization trail, its preconditions (components.organization)."""
         invoke = pulumi.InvokeOptions(parent=self, provider=self._mgmt_provider)
         part = aws.get_partition(opts=invoke)
         region = aws.get_region(opts=invoke).region
         caller = aws.get_caller_identity(opts=invoke).account_id
+        if s.org_id:
+            org = organization.resolve(s.org_id, s.management_account_id, caller,
+                                       organization.read_organization(caller, invoke))
+            s = dataclasses.replace(s, org_id=org.org_id, management_account_id=org.management_account_id)
+            return _Environment(part.partition, part.dns_suffix, region, org.management_account_id, caller), s
         if s.management_account_id and s.management_account_id != caller:
-            # An organization trail can only be created by the management account, and every policy names it.
+            # A single-account trail belongs to the deploying account, and every policy names it.
             raise SettingsError(f"managementAccountId: {s.management_account_id!r} but the deploying credentials "
                                 f"belong to account {caller}; allowed: {caller} or \"\" (use the deploying account).")
-        return _Environment(part.partition, part.dns_suffix, region, s.management_account_id or caller)
+        return _Environment(part.partition, part.dns_suffix, region, caller, caller), s
 
     def _trail(self, name: str, s: Settings, selectors: list[dict], tags: dict) -> aws.cloudtrail.Trail:
         # Each dependency closes a create-time race: CreateTrail checks the bucket policy

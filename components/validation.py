@@ -34,8 +34,9 @@ KEY_PREFIX_CHARS = re.compile(r"^[A-Za-z0-9!_.*'()/-]*$")
 
 
 def check_org_id(key: str, value: str) -> str | None:
-    if value and not ORG_ID.match(value):
-        return f"{key}: {value!r} is not an organization id; allowed: \"\" (single account) or o- followed by 10-32 lowercase letters or digits."
+    if value and value != "auto" and not ORG_ID.match(value):
+        return (f"{key}: {value!r} is not an organization id; allowed: \"\" (single account), \"auto\" (the "
+                "caller's organization) or o- followed by 10-32 lowercase letters or digits.")
     return None
 
 

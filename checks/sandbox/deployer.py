@@ -29,6 +29,8 @@ PROJECT, STACK = "trailguard", "sandbox"
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT = "123456789012"  # moto's account for the ambient "testing" credentials
 PROVIDER_TYPE = "pulumi:providers:aws"
+ORGANIZATION_INVOKES = ("aws:organizations/getOrganization:getOrganization",
+                        "aws:organizations/getDelegatedAdministrators:getDelegatedAdministrators")
 
 
 class DeployError(RuntimeError):
@@ -204,13 +206,18 @@ class _BaseMocks:
             account = self.account_for(args.provider or "")
             return {"id": account, "accountId": account, "arn": f"arn:aws:iam::{account}:root",
                     "userId": account}, []
+        if token in ORGANIZATION_INVOKES:
+            return self.organization(token, args.args, args.provider or ""), []
         raise DeployError(
             f"the sandbox does not answer the invoke {token!r}; supported: "
             "aws:index/getCallerIdentity:getCallerIdentity, aws:index/getPartition:getPartition, "
-            "aws:index/getRegion:getRegion."
+            "aws:index/getRegion:getRegion, " + ", ".join(ORGANIZATION_INVOKES) + "."
         )
 
     def account_for(self, provider_ref: str) -> str:
+        raise NotImplementedError
+
+    def organization(self, token: str, args: dict, provider_ref: str) -> dict:
         raise NotImplementedError
 
     def create(self, typ: str, name: str, urn: str, inputs: dict, provider_ref: str) -> tuple[str, dict]:
@@ -233,6 +240,15 @@ class _PlanMocks(_BaseMocks):
 
     def account_for(self, provider_ref: str) -> str:
         return self.config.get(f"{PROJECT}:managementAccountId", DEFAULT_ACCOUNT)
+
+    def organization(self, token, args, provider_ref):
+        """The configured organization, ready for an organization trail (the plan shows the stack, not AWS)."""
+        account = self.account_for(provider_ref)
+        org_id = self.config.get(f"{PROJECT}:orgId", "")
+        if token != ORGANIZATION_INVOKES[0]:
+            return {"id": args.get("servicePrincipal", ""), "delegatedAdministrators": []}
+        return {"id": org_id if org_id.startswith("o-") else "o-sandbox0000", "masterAccountId": account,
+                "featureSet": "ALL", "awsServiceAccessPrincipals": ["cloudtrail.amazonaws.com"]}
 
     def create(self, typ, name, urn, inputs, provider_ref):
         account, region = self.account_for(provider_ref), inputs.get("region") or self.region
@@ -316,6 +332,16 @@ class _MotoMocks(_BaseMocks):
                 sts = self.client("sts", creds, region)
                 self.identity[creds] = sts.get_caller_identity()["Account"]
             return self.identity[creds]
+
+    def organization(self, token, args, provider_ref):
+        """What pulumi-aws reads from Organizations, asked of the emulator with the provider's credentials."""
+        from checks.sandbox.org_invokes import delegated_administrators, get_organization
+
+        creds, region = self._provider(provider_ref)
+        client = self.client("organizations", creds, region)
+        if token == ORGANIZATION_INVOKES[0]:
+            return get_organization(client, self.account_for(provider_ref))
+        return delegated_administrators(client, args.get("servicePrincipal"))
 
     def _register_provider(self, urn: str, inputs: dict) -> None:
         region = inputs.get("region") or self.region

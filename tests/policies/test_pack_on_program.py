@@ -48,6 +48,9 @@ class _Mocks(pulumi.runtime.Mocks):
         if args.token == "aws:index/getRegion:getRegion":
             return {"region": REGION, "name": REGION, "id": REGION, "endpoint": f"ec2.{REGION}.amazonaws.com",
                     "description": "test"}
+        if args.token == "aws:organizations/getOrganization:getOrganization":
+            return {"id": "o-abcdefghij", "masterAccountId": ACCOUNT, "featureSet": "ALL",
+                    "awsServiceAccessPrincipals": ["cloudtrail.amazonaws.com"]}
         return {}
 
 

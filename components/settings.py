@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field, fields
 
 from components import validation as v
-from components.errors import SettingsError
+from components.errors import SettingsError, settings_error
 from components.event_selectors import S3_PRESETS, preset_errors
 
 NAMESPACE = "trailguard"
@@ -106,9 +106,7 @@ class Settings:
         """Parse and validate config values (strings as Pulumi stores them, or native Python values)."""
         keys = cls.config_keys()
         errors: list[str] = []
-        unknown = sorted(k for k in values if k not in keys)
-        if unknown:
-            errors.append(f"unknown setting(s) {', '.join(unknown)}; allowed: {', '.join(sorted(keys))}.")
+        errors.extend(v.unknown_keys(sorted(k for k in values if k not in keys), keys))
         parsed = {}
         defaults = cls()
         for f in fields(cls):
@@ -122,7 +120,7 @@ class Settings:
         settings = cls(**parsed)
         errors.extend(settings.problems())
         if errors:
-            raise SettingsError("invalid trailguard settings:\n  - " + "\n  - ".join(errors))
+            raise settings_error(errors)
         return settings
 
     def problems(self) -> list[str]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields
 from components import validation as v
 from components.errors import SettingsError, settings_error
 from components.event_selectors import S3_PRESETS, preset_errors
+from components.quotas import selector_quota_problem
 
 NAMESPACE = "trailguard"
 DEFAULT_TAGS = {"ManagedBy": "trailguard"}
@@ -220,6 +221,7 @@ class Settings:
             if values and not any(p in self.event_selectors for p in needs):
                 e.append(f"{key}: set, but eventSelectors has none of {', '.join(needs)}; add the preset or "
                          "clear the list.")
+        e.append(selector_quota_problem(self))
         return e
 
 

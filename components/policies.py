@@ -141,9 +141,10 @@ def key_policy(
 
 
 def log_bucket_policy(
-    *, partition: str, bucket: str, key_prefix: str, management_account: str, org_id: str, trail: str
+    *, partition: str, bucket: str, key_prefix: str, management_account: str, org_id: str, trail: str,
+    reader_accounts: list[str] = (),
 ) -> dict:
-    """Bucket policy of the trail's log bucket."""
+    """Bucket policy of the trail's log bucket; ``reader_accounts`` (other than the bucket's own) may read it."""
     arn = bucket_arn(partition, bucket)
     prefix = f"{key_prefix}/" if key_prefix else ""
     # SourceArn stops any other trail (in any account) from writing here (CDK #11602 comment); the ACL
@@ -179,6 +180,19 @@ def log_bucket_policy(
             "Action": "s3:PutObject",
             "Resource": f"{arn}/{prefix}AWSLogs/{org_id}/*",
             "Condition": write_condition,
+        })
+    if reader_accounts:
+        statements.append({
+            # The key policy lets these accounts decrypt, but a cross-account reader also needs the bucket's
+            # grant. Fixed account principals, not "*" + aws:PrincipalAccount: S3's "meaning of public" counts
+            # a fixed principal as non-public, so BlockPublicPolicy never rejects this policy. Identity
+            # policies in each reader account still decide which of its principals may read; TLS only.
+            "Sid": "AllowLogReadersReadOverTls",
+            "Effect": "Allow",
+            "Principal": {"AWS": [f"arn:{partition}:iam::{a}:root" for a in sorted(set(reader_accounts))]},
+            "Action": ["s3:GetObject", "s3:ListBucket"],
+            "Resource": [arn, f"{arn}/*"],
+            "Condition": {"Bool": {"aws:SecureTransport": "true"}},
         })
     return _doc(*statements)
 

@@ -130,7 +130,7 @@ class OrganizationTrail(pulumi.ComponentResource):
             bucket_name=log_bucket_name,
             policy=policies.log_bucket_policy(
                 partition=p, bucket=log_bucket_name, key_prefix=s.s3_key_prefix, management_account=mgmt,
-                org_id=s.org_id, trail=trail_arn),
+                org_id=s.org_id, trail=trail_arn, reader_accounts=self._bucket_readers(s, mgmt, bucket_account)),
             # With trail encryption off, an SSE-KMS default would need CloudTrail grants under the S3
             # encryption context that the key policy deliberately does not give; SSE-S3 keeps delivery working.
             kms_key_arn=None if s.disable_trail_encryption else self.key.arn,
@@ -158,6 +158,13 @@ class OrganizationTrail(pulumi.ComponentResource):
         self._expose(s, name, args.monitoring, tags)
 
     # --- helpers -----------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _bucket_readers(s: Settings, mgmt: str, bucket_account: str) -> list[str]:
+        """Accounts besides the bucket owner that read the logs: logReaderAccountIds, and the management
+        account when the bucket lives in the log archive account (the key policy already lets them decrypt)."""
+        readers = set(s.log_reader_account_ids) | ({mgmt} if s.cross_account else set())
+        return sorted(readers - {bucket_account})
 
     def _mgmt_opts(self, **kw) -> pulumi.ResourceOptions:
         if self._mgmt_provider is not None:

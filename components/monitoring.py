@@ -205,7 +205,7 @@ class CisMonitoring(pulumi.ComponentResource):
     alarm_arns: pulumi.Output[dict]
 
     def __init__(self, name: str, args: MonitoringArgs, *, log_group_name, kms_key_arn, tags,
-                 opts: pulumi.ResourceOptions | None = None):
+                 opts: pulumi.ResourceOptions | None = None, topic_name: str | None = None):
         super().__init__(TYPE_TOKEN, name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         enabled = [s for s in FILTER_SPECS if s.name in args.enabled_filters]
@@ -213,7 +213,8 @@ class CisMonitoring(pulumi.ComponentResource):
         self.topic_arn = pulumi.Output.from_input("")
         if enabled:
             # The trail's CMK keeps alarm contents (event names, accounts) encrypted at rest.
-            topic = aws.sns.Topic(f"{name}-topic", kms_master_key_id=kms_key_arn, tags=tags, opts=child)
+            topic = aws.sns.Topic(f"{name}-topic", name=topic_name, kms_master_key_id=kms_key_arn, tags=tags,
+                                  opts=child)
             aws.sns.TopicPolicy(f"{name}-topic-policy", arn=topic.arn, policy=topic.arn.apply(topic_policy),
                                 opts=child)
             for i, sub in enumerate(args.alarm_subscriptions):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 CLOUDTRAIL = "cloudtrail.amazonaws.com"
 CT_CONTEXT = "kms:EncryptionContext:aws:cloudtrail:arn"
+SNS_CONTEXT = "kms:EncryptionContext:aws:sns:topicArn"  # SNS SSE calls KMS with the topic ARN as context
 
 
 def trail_arn(partition: str, region: str, account: str, name: str) -> str:
@@ -49,20 +50,36 @@ def key_policy(
     trail: str,
     reader_accounts: list[str],
     log_group: str | None,
-    delivery_topic: bool,
+    delivery_topic: str | None,
+    alarm_topic: str | None = None,
+    alarms_account: str = "",
+    cloudtrail_grants: bool = True,
 ) -> dict:
-    """Key policy for the trail CMK (key lives in ``key_account``: management or log archive)."""
+    """Key policy for a trailguard CMK (key lives in ``key_account``: management or log archive).
+
+    ``delivery_topic`` / ``alarm_topic`` are topic ARNs (None: no such topic, no grant). With
+    ``cloudtrail_grants=False`` the key serves only the log group and the topics (the optional separate key).
+    """
     trail_pattern = f"arn:{partition}:cloudtrail:*:{management_account}:trail/*"
-    statements = [
-        {
-            # The key's own account root keeps full control: without it PutKeyPolicy fails with
-            # MalformedPolicyDocumentException (lockout check, trussworks #178) and the key can never be fixed.
-            "Sid": "EnableKeyAccountAdministration",
-            "Effect": "Allow",
-            "Principal": {"AWS": f"arn:{partition}:iam::{key_account}:root"},
-            "Action": "kms:*",
-            "Resource": "*",
-        },
+    statements = [{
+        # The key's own account root keeps full control: without it PutKeyPolicy fails with
+        # MalformedPolicyDocumentException (lockout check, trussworks #178) and the key can never be fixed.
+        "Sid": "EnableKeyAccountAdministration",
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:{partition}:iam::{key_account}:root"},
+        "Action": "kms:*",
+        "Resource": "*",
+    }]
+    if cloudtrail_grants:
+        statements += _cloudtrail_key_statements(trail, trail_pattern, reader_accounts)
+    statements += _logs_and_topics_key_statements(
+        region=region, dns_suffix=dns_suffix, trail=trail, log_group=log_group, delivery_topic=delivery_topic,
+        alarm_topic=alarm_topic, alarms_account=alarms_account or management_account)
+    return _doc(*statements)
+
+
+def _cloudtrail_key_statements(trail: str, trail_pattern: str, reader_accounts: list[str]) -> list[dict]:
+    return [
         {
             # Encryption context + SourceArn: only this trail (not any trail that learns the key ARN) can encrypt.
             "Sid": "AllowCloudTrailEncryptLogs",
@@ -107,6 +124,12 @@ def key_policy(
             },
         },
     ]
+
+
+def _logs_and_topics_key_statements(*, region: str, dns_suffix: str, trail: str, log_group: str | None,
+                                    delivery_topic: str | None, alarm_topic: str | None,
+                                    alarms_account: str) -> list[dict]:
+    statements = []
     if log_group:
         statements.append({
             # Without this, CreateLogGroup with a kms_key_id fails with AccessDeniedException
@@ -120,24 +143,27 @@ def key_policy(
         })
     if delivery_topic:
         statements.append({
-            # Publishing to a KMS-encrypted topic needs the publisher to use the key; only this trail may.
+            # Publishing to a KMS-encrypted topic needs the publisher to use the key. SNS passes the topic in
+            # the encryption context (aws:sns:topicArn), so only this trail, for this topic, may.
             "Sid": "AllowCloudTrailEncryptedTopicDelivery",
             "Effect": "Allow",
             "Principal": {"Service": CLOUDTRAIL},
             "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
             "Resource": "*",
-            "Condition": {"StringEquals": {"aws:SourceArn": trail}},
+            "Condition": {"StringEquals": {"aws:SourceArn": trail, SNS_CONTEXT: delivery_topic}},
         })
-    statements.append({
-        # CIS alarms publish to a KMS-encrypted topic; CloudWatch silently drops the notification without this.
-        "Sid": "AllowCloudWatchAlarmsEncryptedTopics",
-        "Effect": "Allow",
-        "Principal": {"Service": "cloudwatch.amazonaws.com"},
-        "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
-        "Resource": "*",
-        "Condition": {"StringEquals": {"aws:SourceAccount": management_account}},
-    })
-    return _doc(*statements)
+    if alarm_topic:
+        statements.append({
+            # CIS alarms publish to a KMS-encrypted topic; CloudWatch silently drops the notification without
+            # this. Only when alarms exist, and only for their topic in the alarms' account.
+            "Sid": "AllowCloudWatchAlarmsEncryptedTopics",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudwatch.amazonaws.com"},
+            "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:SourceAccount": alarms_account, SNS_CONTEXT: alarm_topic}},
+        })
+    return statements
 
 
 def log_bucket_policy(

@@ -53,6 +53,9 @@ class Settings:
         "disableDestroyProtection", False,
         doc="Lets `pulumi destroy` delete the buckets and key; also weakens CT-11 in practice.")
     kms_deletion_window_days: int = _setting("kmsDeletionWindowDays", 30)
+    separate_logs_and_topics_key: bool = _setting(
+        "separateLogsAndTopicsKey", False,
+        doc="A second CMK for the log group and the SNS topics (as LZA does); the trail key then serves CloudTrail only.")
     log_reader_account_ids: tuple[str, ...] = _setting("logReaderAccountIds", factory=tuple)
     cloudwatch_logs_retention_days: int = _setting("cloudWatchLogsRetentionDays", 365)
     disable_cloudwatch_logs: bool = _setting(

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from dataclasses import dataclass, field
 
 import pulumi
@@ -98,13 +99,31 @@ class OrganizationTrail(pulumi.ComponentResource):
                 sandbox_endpoint=s.sandbox_endpoint)
             archive_opts = pulumi.ResourceOptions(parent=self, providers=[self.archive_provider])
 
+        # Fixed topic names: the key policy pins each topic's ARN (SNS's encryption context) before it exists.
+        topic_base = re.sub(r"[^A-Za-z0-9_-]", "-", s.trail_name)
+        self.delivery_topic_name = None if s.disable_delivery_notifications else f"{topic_base}-delivery"
+        monitoring = args.monitoring
+        self.alarm_topic_name = f"{topic_base}-alarms" if (
+            monitoring is not None and log_group_arn and monitoring.enabled_filters) else None
+
+        def topic_arn(topic: str | None) -> str | None:
+            return topic and f"arn:{p}:sns:{region}:{env.deploy_account}:{topic}"
+
+        common = dict(partition=p, region=region, dns_suffix=env.dns_suffix, management_account_id=mgmt,
+                      trail_arn=trail_arn, deletion_window_days=s.kms_deletion_window_days, protect=protect, tags=tags)
+        logs_and_topics = dict(log_group_arn=log_group_arn, delivery_topic_arn=topic_arn(self.delivery_topic_name),
+                               alarm_topic_arn=topic_arn(self.alarm_topic_name), alarms_account_id=env.deploy_account)
+        separate = s.separate_logs_and_topics_key
         self.trail_key = TrailKey(f"{name}-key", TrailKeyArgs(
-            partition=p, region=region, dns_suffix=env.dns_suffix, key_account_id=bucket_account,
-            management_account_id=mgmt, trail_arn=trail_arn, alias_name=alias_for(s.trail_name),
-            reader_account_ids=list(s.log_reader_account_ids), log_group_arn=log_group_arn,
-            delivery_topic=not s.disable_delivery_notifications, deletion_window_days=s.kms_deletion_window_days,
-            protect=protect, tags=tags), opts=archive_opts)
+            key_account_id=bucket_account, alias_name=alias_for(s.trail_name),
+            reader_account_ids=list(s.log_reader_account_ids), **common,
+            **({} if separate else logs_and_topics)), opts=archive_opts)
         self.key = self.trail_key.key
+        self.logs_key = self.trail_key
+        if separate:
+            self.logs_key = TrailKey(f"{name}-logs-key", TrailKeyArgs(
+                key_account_id=env.deploy_account, alias_name=alias_for(s.trail_name) + "-logs-topics",
+                cloudtrail_grants=False, **common, **logs_and_topics), opts=self._mgmt_opts())
 
         lifecycle = dict(
             transition_days=s.bucket_transition_days, transition_storage_class=s.bucket_transition_storage_class,
@@ -145,14 +164,15 @@ class OrganizationTrail(pulumi.ComponentResource):
         if log_group_arn:
             self.cloudwatch = CloudWatchDelivery(f"{name}-cloudwatch", CloudWatchDeliveryArgs(
                 log_group_name=log_group_name, log_group_arn=log_group_arn, trail_arn=trail_arn,
-                management_account_id=mgmt, region=region, org_id=s.org_id, kms_key_arn=self.key.arn,
+                management_account_id=mgmt, region=region, org_id=s.org_id, kms_key_arn=self.logs_key.key.arn,
                 retention_days=s.cloudwatch_logs_retention_days, protect=protect, tags=tags),
-                opts=self._mgmt_opts(depends_on=[self.trail_key]))
+                opts=self._mgmt_opts(depends_on=[self.logs_key]))
 
         self.notifications = None
         if not s.disable_delivery_notifications:
             self.notifications = DeliveryNotifications(f"{name}-delivery", DeliveryNotificationsArgs(
-                trail_arn=trail_arn, kms_key_arn=self.key.arn, tags=tags), opts=self._mgmt_opts())
+                trail_arn=trail_arn, topic_name=self.delivery_topic_name, kms_key_arn=self.logs_key.key.arn,
+                tags=tags), opts=self._mgmt_opts(depends_on=[self.logs_key]))
 
         self.trail = self._trail(name, s, selectors, tags)
         self._expose(s, name, args.monitoring, tags)
@@ -249,8 +269,9 @@ class OrganizationTrail(pulumi.ComponentResource):
             from components.monitoring import CisMonitoring  # written by the monitoring engineer
 
             self.monitoring = CisMonitoring(
-                f"{name}-monitoring", monitoring, log_group_name=self.log_group.name, kms_key_arn=self.key.arn,
-                tags=tags, opts=self._mgmt_opts())
+                f"{name}-monitoring", monitoring, log_group_name=self.log_group.name,
+                kms_key_arn=self.logs_key.key.arn, tags=tags, topic_name=self.alarm_topic_name,
+                opts=self._mgmt_opts(depends_on=[self.logs_key]))
             self.alarm_topic_arn = self.monitoring.topic_arn
         outputs = {
             "trailArn": self.trail_arn, "trailName": self.trail_name, "logBucketName": self.log_bucket_name,

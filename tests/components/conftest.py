@@ -67,7 +67,8 @@ class CapturingMocks(pulumi.runtime.Mocks):
         if t == "aws:iam/role:Role":
             return args.name, {**inputs, "name": args.name, "arn": f"arn:aws:iam::{acct}:role/{args.name}"}
         if t == "aws:sns/topic:Topic":
-            return args.name, {**inputs, "name": args.name, "arn": f"arn:aws:sns:{r}:{acct}:{args.name}"}
+            topic = inputs.get("name") or args.name
+            return topic, {**inputs, "name": topic, "arn": f"arn:aws:sns:{r}:{acct}:{topic}"}
         if t == "aws:cloudtrail/trail:Trail":
             return inputs["name"], {**inputs, "arn": f"arn:aws:cloudtrail:{r}:{acct}:trail/{inputs['name']}"}
         return f"{args.name}-id", inputs

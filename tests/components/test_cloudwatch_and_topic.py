@@ -79,7 +79,7 @@ def test_delivery_topic_is_encrypted_with_the_trail_key(org_plan):
 
 def test_only_this_trail_may_publish_to_the_delivery_topic(org_plan):
     policy = org_plan.get("tg-delivery-topic-policy")
-    topic = f"arn:aws:sns:{REGION}:{MGMT}:tg-delivery-topic"
+    topic = f"arn:aws:sns:{REGION}:{MGMT}:trailguard-organization-trail-delivery"
     assert policy.inputs["arn"] == topic
     allow, deny = policy.policy()["Statement"]
     assert (allow["Sid"], allow["Effect"], allow["Principal"], allow["Action"], allow["Resource"]) == (

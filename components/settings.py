@@ -43,6 +43,8 @@ class Settings:
     bucket_transition_days: int = _setting("bucketTransitionDays", 90)
     bucket_transition_storage_class: str = _setting("bucketTransitionStorageClass", "GLACIER_IR")
     bucket_expiration_days: int = _setting("bucketExpirationDays", 365)
+    access_log_bucket_expiration_days: int = _setting(
+        "accessLogBucketExpirationDays", 3650, doc="Retention of the access-log bucket (Control Tower's default).")
     noncurrent_version_expiration_days: int = _setting("noncurrentVersionExpirationDays", 90)
     abort_incomplete_multipart_upload_days: int = _setting("abortIncompleteMultipartUploadDays", 7)
     object_lock_mode: str = _setting("objectLockMode", "GOVERNANCE")
@@ -185,6 +187,8 @@ class Settings:
             v.check_choice("bucketTransitionStorageClass", self.bucket_transition_storage_class,
                            v.TRANSITION_STORAGE_CLASSES),
             v.check_range("bucketExpirationDays", self.bucket_expiration_days, 1),
+            v.check_range("accessLogBucketExpirationDays", self.access_log_bucket_expiration_days,
+                          self.bucket_transition_days + 1),
             v.check_range("noncurrentVersionExpirationDays", self.noncurrent_version_expiration_days, 1),
             v.check_range("abortIncompleteMultipartUploadDays", self.abort_incomplete_multipart_upload_days, 1),
         ]

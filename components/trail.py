@@ -143,7 +143,7 @@ class OrganizationTrail(pulumi.ComponentResource):
                 kms_key_arn=None,
                 # The target "must not have a default retention period" (same guide; Cloud Posse PR #113).
                 object_lock_mode=None,
-                **lifecycle), opts=archive_opts)
+                **{**lifecycle, "expiration_days": s.access_log_bucket_expiration_days}), opts=archive_opts)
 
         self.log_storage = LogBucket(f"{name}-logs", LogBucketArgs(
             bucket_name=log_bucket_name,

@@ -42,6 +42,9 @@ def _patch_moto() -> None:
             target_bucket.policy = saved
 
     FakeBucket._log_permissions_enabled_policy = staticmethod(tolerant)
+    from checks.sandbox.shadow_trails import patch_cloudtrail
+
+    patch_cloudtrail()  # ListTrails across Regions, and organization trails shadowed in member accounts
     _PATCHED = True
 
 

@@ -70,7 +70,10 @@ class StackView:
 
 
 def _account_of(resources: list[StackResource]) -> str:
-    for res in resources:
+    """The stack's account: its trail's, else the first known ARN's. The trail comes first because a
+    log-archive stack creates its key and buckets (often registered first) in another account."""
+    trails = [r for r in resources if r.type == TRAIL_TYPE]
+    for res in trails + [r for r in resources if r.type != TRAIL_TYPE]:
         arn = res.get("arn")
         found = re.match(r"^arn:[^:]+:[^:]+:[^:]*:(\d{12}):", arn) if isinstance(arn, str) else None
         if found:

@@ -242,13 +242,9 @@ class _PlanMocks(_BaseMocks):
         return self.config.get(f"{PROJECT}:managementAccountId", DEFAULT_ACCOUNT)
 
     def organization(self, token, args, provider_ref):
-        """The configured organization, ready for an organization trail (the plan shows the stack, not AWS)."""
-        account = self.account_for(provider_ref)
-        org_id = self.config.get(f"{PROJECT}:orgId", "")
-        if token != ORGANIZATION_INVOKES[0]:
-            return {"id": args.get("servicePrincipal", ""), "delegatedAdministrators": []}
-        return {"id": org_id if org_id.startswith("o-") else "o-sandbox0000", "masterAccountId": account,
-                "featureSet": "ALL", "awsServiceAccessPrincipals": ["cloudtrail.amazonaws.com"]}
+        from checks.sandbox.org_invokes import planned
+
+        return planned(token, args, self.config.get(f"{PROJECT}:orgId", ""), self.account_for(provider_ref))
 
     def create(self, typ, name, urn, inputs, provider_ref):
         account, region = self.account_for(provider_ref), inputs.get("region") or self.region

@@ -35,3 +35,11 @@ def delegated_administrators(client, service_principal: str | None) -> dict:
             "delegatedAdministrators": [{"id": a["Id"], "arn": a["Arn"], "name": a.get("Name", ""),
                                          "email": a.get("Email", ""), "status": a.get("Status", "")}
                                         for a in admins]}
+
+
+def planned(token: str, args: dict, org_id: str, account: str) -> dict:
+    """The plan's answer (no emulator): the configured organization, ready for an organization trail."""
+    if token.endswith("getDelegatedAdministrators"):
+        return {"id": args.get("servicePrincipal", ""), "delegatedAdministrators": []}
+    return {"id": org_id if org_id.startswith("o-") else "o-sandbox0000", "masterAccountId": account,
+            "featureSet": "ALL", "awsServiceAccessPrincipals": ["cloudtrail.amazonaws.com"]}

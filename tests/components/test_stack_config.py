@@ -85,3 +85,13 @@ def test_keys_come_from_the_engines_config_of_the_trailguard_namespace(monkeypat
             load_stack_config()
     finally:
         pulumi.runtime.set_all_config({})
+
+
+@pytest.mark.parametrize("stack_file", ["Pulumi.example.yaml", "Pulumi.sandbox.yaml"])
+def test_shipped_stack_files_use_only_known_keys(stack_file):
+    import yaml
+
+    config = yaml.safe_load((ROOT / stack_file).read_text())["config"]
+    values = {k.split(":", 1)[1]: v if isinstance(v, str) else json.dumps(v)
+              for k, v in config.items() if k.startswith("trailguard:")}
+    load(values)

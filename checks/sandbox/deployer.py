@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from checks.arns import arn_account
-from checks.sandbox.convert import numbers
+from checks.sandbox.convert import assumed_role_arn, numbers
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PROGRAM = PROJECT_ROOT / "__main__.py"
@@ -121,6 +121,10 @@ def _run_program(mocks, recorder: _Recorder, config: Mapping[str, Any], program:
     loop.set_exception_handler(lambda lp, ctx: None if ctx.get("exception") in recorder.errors
                                or isinstance(ctx.get("exception"), DeployError)
                                else lp.default_exception_handler(ctx))
+    try:  # the caller's loop comes back afterwards: None would break a later pulumi.runtime.test in this thread
+        previous = asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        previous = None
     asyncio.set_event_loop(loop)
     try:
         return contextvars.Context().run(_run_in_context, mocks, recorder, config, program)
@@ -130,7 +134,7 @@ def _run_program(mocks, recorder: _Recorder, config: Mapping[str, Any], program:
             task.cancel()
         if pending:
             loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
-        asyncio.set_event_loop(None)
+        asyncio.set_event_loop(previous)
         loop.close()
 
 
@@ -222,17 +226,6 @@ class _BaseMocks:
 
     def create(self, typ: str, name: str, urn: str, inputs: dict, provider_ref: str) -> tuple[str, dict]:
         raise NotImplementedError
-
-
-def _assumed_role_arn(inputs: dict) -> str:
-    """The role an explicit provider assumes (`assumeRoles`, a JSON string on provider inputs)."""
-    roles = inputs.get("assumeRoles") or inputs.get("assumeRole") or []
-    if isinstance(roles, str):
-        roles = json.loads(roles) if roles else []
-    if isinstance(roles, dict):
-        roles = [roles]
-    # Typed args serialize as roleArn; a plain dict keeps the Python spelling (role_arn).
-    return (roles[0].get("roleArn") or roles[0].get("role_arn") or "") if roles else ""
 
 
 class _PlanMocks(_BaseMocks):
@@ -341,7 +334,7 @@ class _MotoMocks(_BaseMocks):
 
     def _register_provider(self, urn: str, inputs: dict) -> None:
         region = inputs.get("region") or self.region
-        role_arn = _assumed_role_arn(inputs)
+        role_arn = assumed_role_arn(inputs)
         creds = self.default
         if role_arn:
             account = arn_account(role_arn)

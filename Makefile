@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 PYTEST_ARGS ?=
 
-.PHONY: install test demo plan bench readme clean browser
+.PHONY: install test demo plan bench readme pack clean browser
 
 $(STAMP): requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,10 @@ bench: $(STAMP)
 ## Rebuild README.md's generated part from docs/*.md (a test fails when it is stale).
 readme:
 	$(PYTHON) docs/build_readme.py
+
+## A self-contained copy of the policy pack for `pulumi policy publish` (out/policy-pack).
+pack: $(STAMP)
+	$(BIN)/python policies/build_pack.py out/policy-pack
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

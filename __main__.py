@@ -1,18 +1,11 @@
 """trailguard: one stack per AWS Organization. Reads settings, builds the trail, exports its outputs."""
-import importlib.util
-
 import pulumi
 
-from components.settings import load_settings
+from components.stack_config import load_stack_config
 from components.trail import OrganizationTrail, OrganizationTrailArgs
 
-settings = load_settings()  # raises SettingsError naming every bad key before any resource is registered
-
-monitoring = None
-if not settings.disable_cloudwatch_logs and importlib.util.find_spec("components.monitoring") is not None:
-    from components.monitoring import MonitoringArgs
-
-    monitoring = MonitoringArgs.from_config(pulumi.Config("trailguard"))
+# Raises one SettingsError listing every bad or unknown trailguard:* key before any resource is registered.
+settings, monitoring = load_stack_config()
 
 trail = OrganizationTrail(
     "trailguard",

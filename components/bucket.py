@@ -77,6 +77,10 @@ class LogBucket(pulumi.ComponentResource):
         self.lifecycle = aws.s3.BucketLifecycleConfiguration(
             f"{name}-lifecycle",
             bucket=bucket_id,
+            # S3's default (all_storage_classes_128K) never transitions objects under 128 KB, and most CloudTrail
+            # and access-log objects are that small. varies_by_storage_class lets them reach GLACIER and
+            # DEEP_ARCHIVE; GLACIER_IR, STANDARD_IA and INTELLIGENT_TIERING still skip them (docs/provisioning.md).
+            transition_default_minimum_object_size="varies_by_storage_class",
             rules=[{
                 "id": "trailguard-retention",
                 "status": "Enabled",

@@ -37,10 +37,9 @@ class CloudWatchDelivery(pulumi.ComponentResource):
             retention_in_days=args.retention_days,
             kms_key_id=args.kms_key_arn,
             tags=args.tags,
-            opts=pulumi.ResourceOptions(parent=self, retain_on_delete=args.protect),
+            opts=pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=args.protect),
         )
-        trust = pulumi.Output.from_input(args.trail_arn).apply(
-            lambda trail: json.dumps(policies.cloudwatch_role_trust(trail=trail)))
+        trust = json.dumps(policies.cloudwatch_role_trust())
         self.role = aws.iam.Role(
             f"{name}-role",
             description="CloudTrail delivery to its CloudWatch Logs group (trailguard)",

@@ -22,7 +22,10 @@ class TrailKeyArgs:
     alias_name: str
     reader_account_ids: list[str] = field(default_factory=list)
     log_group_arn: str | None = None  # None: CloudWatch Logs is off, no logs-service grant
-    delivery_topic: bool = True
+    delivery_topic_arn: str | None = None  # None: no delivery topic, no grant
+    alarm_topic_arn: str | None = None  # None: no CIS alarms, no CloudWatch grant
+    alarms_account_id: str = ""  # where the alarms live ("" = management account)
+    cloudtrail_grants: bool = True  # False: the optional separate key for the log group and topics only
     deletion_window_days: int = 30
     protect: bool = True  # protect + retain_on_delete: losing the key makes every log file unreadable
     tags: dict = field(default_factory=dict)
@@ -50,12 +53,16 @@ class TrailKey(pulumi.ComponentResource):
             trail=trail,
             reader_accounts=readers,
             log_group=args.log_group_arn,
-            delivery_topic=args.delivery_topic,
+            delivery_topic=args.delivery_topic_arn,
+            alarm_topic=args.alarm_topic_arn,
+            alarms_account=args.alarms_account_id,
+            cloudtrail_grants=args.cloudtrail_grants,
             lake=args.lake,
         )))
         self.key = aws.kms.Key(
             f"{name}-key",
-            description=f"trailguard CloudTrail key for {args.trail_arn}",
+            description=(f"trailguard CloudTrail key for {args.trail_arn}" if args.cloudtrail_grants else
+                         f"trailguard CloudWatch Logs and SNS key for {args.trail_arn}"),
             enable_key_rotation=True,
             deletion_window_in_days=args.deletion_window_days,
             multi_region=False,  # Control Tower and CIS expect a single-Region key; replicas widen exposure

@@ -18,6 +18,9 @@ from components.errors import SettingsError
 
 TYPE_TOKEN = "trailguard:index:CisMonitoring"
 PROTOCOLS = ("email", "https", "sqs")
+# The trailguard:* config keys MonitoringArgs.from_config reads (components.stack_config refuses any other).
+CONFIG_KEYS = ("alarmPeriodSeconds", "alarmThreshold", "alarmEvaluationPeriods", "alarmNamespace", "disabledAlarms",
+               "alarmSubscriptions", "consoleSigninNoMfaVariant", "disableCisAlarms")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 _SQS_ARN = re.compile(r"^arn:aws(-cn|-us-gov|-iso|-iso-b)?:sqs:[a-z]{2}(-[a-z]+)+-\d:\d{12}:[A-Za-z0-9_-]{1,80}$")
 
@@ -26,6 +29,11 @@ _SQS_ARN = re.compile(r"^arn:aws(-cn|-us-gov|-iso|-iso-b)?:sqs:[a-z]{2}(-[a-z]+)
 class AlarmSubscription:
     protocol: str  # email | https | sqs
     endpoint: str
+
+
+def _combined(errs: list[SettingsError]) -> SettingsError:
+    problems = [p for e in errs for p in e.problems]
+    return SettingsError("\n".join(problems), problems)
 
 
 def _err(key: str, value, allowed: str) -> SettingsError:
@@ -68,25 +76,31 @@ class MonitoringArgs:
     disable_cis_alarms: bool = False
 
     def __post_init__(self):
+        errs: list[SettingsError] = []
         period = self.alarm_period_seconds
         if isinstance(period, bool) or not isinstance(period, int) or not (period in (10, 30) or (
                 period >= 60 and period % 60 == 0)):
-            raise _err("alarmPeriodSeconds", period, "10, 30 or a positive multiple of 60")
+            errs.append(_err("alarmPeriodSeconds", period, "10, 30 or a positive multiple of 60"))
         if isinstance(self.alarm_threshold, bool) or not isinstance(self.alarm_threshold, (int, float)) \
                 or self.alarm_threshold < 1:
-            raise _err("alarmThreshold", self.alarm_threshold, "a number >= 1 (CIS: alarm on the first event)")
+            errs.append(_err("alarmThreshold", self.alarm_threshold, "a number >= 1 (CIS: alarm on the first event)"))
         evals = self.alarm_evaluation_periods
         if isinstance(evals, bool) or not isinstance(evals, int) or evals < 1:
-            raise _err("alarmEvaluationPeriods", evals, "an integer >= 1")
+            errs.append(_err("alarmEvaluationPeriods", evals, "an integer >= 1"))
         if not isinstance(self.alarm_namespace, str) or not re.fullmatch(r"[^:\s][^:]{0,254}", self.alarm_namespace):
-            raise _err("alarmNamespace", self.alarm_namespace, "1-255 characters, no ':' and not starting with a space")
+            errs.append(_err("alarmNamespace", self.alarm_namespace, "1-255 characters, no ':' and not starting with a space"))
         unknown = [n for n in self.disabled_alarms if n not in FILTER_NAMES]
         if unknown:
-            raise _err("disabledAlarms", unknown[0] if len(unknown) == 1 else unknown, ", ".join(FILTER_NAMES))
+            errs.append(_err("disabledAlarms", unknown[0] if len(unknown) == 1 else unknown, ", ".join(FILTER_NAMES)))
         if self.console_signin_no_mfa_variant not in VARIANTS:
-            raise _err("consoleSigninNoMfaVariant", self.console_signin_no_mfa_variant, ", ".join(VARIANTS))
+            errs.append(_err("consoleSigninNoMfaVariant", self.console_signin_no_mfa_variant, ", ".join(VARIANTS)))
         for i, sub in enumerate(self.alarm_subscriptions):
-            _check_subscription(i, sub)
+            try:
+                _check_subscription(i, sub)
+            except SettingsError as exc:
+                errs.append(exc)
+        if errs:
+            raise _combined(errs)
 
     @property
     def enabled_filters(self) -> tuple[str, ...]:
@@ -98,18 +112,25 @@ class MonitoringArgs:
     def from_config(cls, cfg) -> "MonitoringArgs":
         """Read the trailguard:* keys from a pulumi.Config("trailguard")-like object."""
         d = cls()
+        errs: list[SettingsError] = []  # every problem, reported together with the other settings' (#11)
 
         def get(key, default, kind=str):
             raw = cfg.get(key)
-            return default if raw is None else _convert(key, raw, kind)
+            try:
+                return default if raw is None else _convert(key, raw, kind)
+            except SettingsError as exc:
+                errs.append(exc)
+                return default
 
         def get_list(key, allowed):
             try:
                 raw = cfg.get_object(key)
             except Exception:  # pulumi raises its own ConfigTypeError on bad JSON
-                raise _err(key, cfg.get(key), allowed) from None
+                errs.append(_err(key, cfg.get(key), allowed))
+                return []
             if raw is not None and not isinstance(raw, list):
-                raise _err(key, raw, allowed)
+                errs.append(_err(key, raw, allowed))
+                return []
             return [] if raw is None else raw
 
         names_hint = "a JSON list of filter names: " + ", ".join(FILTER_NAMES)
@@ -117,23 +138,28 @@ class MonitoringArgs:
         disabled = get_list("disabledAlarms", names_hint)
         subs = get_list("alarmSubscriptions", subs_hint)
         if not all(isinstance(n, str) for n in disabled):
-            raise _err("disabledAlarms", disabled, names_hint)
+            errs.append(_err("disabledAlarms", disabled, names_hint))
+            disabled = []
         if not all(isinstance(s, dict) for s in subs):
-            raise _err("alarmSubscriptions", subs, subs_hint)
+            errs.append(_err("alarmSubscriptions", subs, subs_hint))
+            subs = []
         for i, s in enumerate(subs):
             extra = sorted(set(s) - {"protocol", "endpoint"})
             if extra or not {"protocol", "endpoint"} <= set(s):
-                raise _err(f"alarmSubscriptions[{i}]", s, "exactly the keys protocol and endpoint")
-        return cls(
+                errs.append(_err(f"alarmSubscriptions[{i}]", s, "exactly the keys protocol and endpoint"))
+        values = dict(
             alarm_period_seconds=get("alarmPeriodSeconds", d.alarm_period_seconds, int),
             alarm_threshold=get("alarmThreshold", d.alarm_threshold, float),
             alarm_evaluation_periods=get("alarmEvaluationPeriods", d.alarm_evaluation_periods, int),
             alarm_namespace=get("alarmNamespace", d.alarm_namespace),
-            disabled_alarms=tuple(disabled),
-            alarm_subscriptions=tuple(AlarmSubscription(str(s["protocol"]), str(s["endpoint"])) for s in subs),
             console_signin_no_mfa_variant=get("consoleSigninNoMfaVariant", d.console_signin_no_mfa_variant),
             disable_cis_alarms=get("disableCisAlarms", d.disable_cis_alarms, bool),
         )
+        if errs:  # values that did not convert would only add follow-on errors
+            raise _combined(errs)
+        return cls(disabled_alarms=tuple(disabled),
+                   alarm_subscriptions=tuple(AlarmSubscription(str(s["protocol"]), str(s["endpoint"])) for s in subs),
+                   **values)
 
 
 def _convert(key: str, raw, kind: type):
@@ -179,7 +205,7 @@ class CisMonitoring(pulumi.ComponentResource):
     alarm_arns: pulumi.Output[dict]
 
     def __init__(self, name: str, args: MonitoringArgs, *, log_group_name, kms_key_arn, tags,
-                 opts: pulumi.ResourceOptions | None = None):
+                 opts: pulumi.ResourceOptions | None = None, topic_name: str | None = None):
         super().__init__(TYPE_TOKEN, name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         enabled = [s for s in FILTER_SPECS if s.name in args.enabled_filters]
@@ -187,7 +213,8 @@ class CisMonitoring(pulumi.ComponentResource):
         self.topic_arn = pulumi.Output.from_input("")
         if enabled:
             # The trail's CMK keeps alarm contents (event names, accounts) encrypted at rest.
-            topic = aws.sns.Topic(f"{name}-topic", kms_master_key_id=kms_key_arn, tags=tags, opts=child)
+            topic = aws.sns.Topic(f"{name}-topic", name=topic_name, kms_master_key_id=kms_key_arn, tags=tags,
+                                  opts=child)
             aws.sns.TopicPolicy(f"{name}-topic-policy", arn=topic.arn, policy=topic.arn.apply(topic_policy),
                                 opts=child)
             for i, sub in enumerate(args.alarm_subscriptions):

@@ -13,6 +13,7 @@ from components import policies
 @dataclass
 class DeliveryNotificationsArgs:
     trail_arn: str
+    topic_name: str | None = None  # fixed name: the key policy pins its ARN before the topic exists
     kms_key_arn: pulumi.Input[str] | None = None
     tags: dict = field(default_factory=dict)
 
@@ -25,6 +26,7 @@ class DeliveryNotifications(pulumi.ComponentResource):
         super().__init__("trailguard:index:DeliveryNotifications", name, None, opts)
         self.topic = aws.sns.Topic(
             f"{name}-topic",
+            name=args.topic_name,
             kms_master_key_id=args.kms_key_arn,
             tags=args.tags,
             opts=pulumi.ResourceOptions(parent=self),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 CLOUDTRAIL = "cloudtrail.amazonaws.com"
 CT_CONTEXT = "kms:EncryptionContext:aws:cloudtrail:arn"
+SNS_CONTEXT = "kms:EncryptionContext:aws:sns:topicArn"  # SNS SSE calls KMS with the topic ARN as context
 
 
 def trail_arn(partition: str, region: str, account: str, name: str) -> str:
@@ -49,21 +50,41 @@ def key_policy(
     trail: str,
     reader_accounts: list[str],
     log_group: str | None,
-    delivery_topic: bool,
+    delivery_topic: str | None,
+    alarm_topic: str | None = None,
+    alarms_account: str = "",
+    cloudtrail_grants: bool = True,
     lake: bool = False,
 ) -> dict:
-    """Key policy for the trail CMK (key lives in ``key_account``: management or log archive)."""
+    """Key policy for a trailguard CMK (key lives in ``key_account``: management or log archive).
+
+    ``delivery_topic`` / ``alarm_topic`` are topic ARNs (None: no such topic, no grant). With
+    ``cloudtrail_grants=False`` the key serves only the log group and the topics (the optional separate key).
+    """
     trail_pattern = f"arn:{partition}:cloudtrail:*:{management_account}:trail/*"
-    statements = [
-        {
-            # The key's own account root keeps full control: without it PutKeyPolicy fails with
-            # MalformedPolicyDocumentException (lockout check, trussworks #178) and the key can never be fixed.
-            "Sid": "EnableKeyAccountAdministration",
-            "Effect": "Allow",
-            "Principal": {"AWS": f"arn:{partition}:iam::{key_account}:root"},
-            "Action": "kms:*",
-            "Resource": "*",
-        },
+    statements = [{
+        # The key's own account root keeps full control: without it PutKeyPolicy fails with
+        # MalformedPolicyDocumentException (lockout check, trussworks #178) and the key can never be fixed.
+        "Sid": "EnableKeyAccountAdministration",
+        "Effect": "Allow",
+        "Principal": {"AWS": f"arn:{partition}:iam::{key_account}:root"},
+        "Action": "kms:*",
+        "Resource": "*",
+    }]
+    if cloudtrail_grants:
+        statements += _cloudtrail_key_statements(trail, trail_pattern, reader_accounts)
+    statements += _logs_and_topics_key_statements(
+        region=region, dns_suffix=dns_suffix, trail=trail, log_group=log_group, delivery_topic=delivery_topic,
+        alarm_topic=alarm_topic, alarms_account=alarms_account or management_account)
+    if lake and cloudtrail_grants:  # trailguard:lake: the organization event data store uses the trail's key
+        from components.lake_policy import key_policy_statement
+
+        statements.append(key_policy_statement(partition, region, management_account))
+    return _doc(*statements)
+
+
+def _cloudtrail_key_statements(trail: str, trail_pattern: str, reader_accounts: list[str]) -> list[dict]:
+    return [
         {
             # Encryption context + SourceArn: only this trail (not any trail that learns the key ARN) can encrypt.
             "Sid": "AllowCloudTrailEncryptLogs",
@@ -108,6 +129,12 @@ def key_policy(
             },
         },
     ]
+
+
+def _logs_and_topics_key_statements(*, region: str, dns_suffix: str, trail: str, log_group: str | None,
+                                    delivery_topic: str | None, alarm_topic: str | None,
+                                    alarms_account: str) -> list[dict]:
+    statements = []
     if log_group:
         statements.append({
             # Without this, CreateLogGroup with a kms_key_id fails with AccessDeniedException
@@ -121,34 +148,34 @@ def key_policy(
         })
     if delivery_topic:
         statements.append({
-            # Publishing to a KMS-encrypted topic needs the publisher to use the key; only this trail may.
+            # Publishing to a KMS-encrypted topic needs the publisher to use the key. SNS passes the topic in
+            # the encryption context (aws:sns:topicArn), so only this trail, for this topic, may.
             "Sid": "AllowCloudTrailEncryptedTopicDelivery",
             "Effect": "Allow",
             "Principal": {"Service": CLOUDTRAIL},
             "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
             "Resource": "*",
-            "Condition": {"StringEquals": {"aws:SourceArn": trail}},
+            "Condition": {"StringEquals": {"aws:SourceArn": trail, SNS_CONTEXT: delivery_topic}},
         })
-    statements.append({
-        # CIS alarms publish to a KMS-encrypted topic; CloudWatch silently drops the notification without this.
-        "Sid": "AllowCloudWatchAlarmsEncryptedTopics",
-        "Effect": "Allow",
-        "Principal": {"Service": "cloudwatch.amazonaws.com"},
-        "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
-        "Resource": "*",
-        "Condition": {"StringEquals": {"aws:SourceAccount": management_account}},
-    })
-    if lake:  # trailguard:lake: the organization event data store is encrypted with this key (components/lake.py)
-        from components.lake_policy import key_policy_statement
-
-        statements.append(key_policy_statement(partition, region, management_account))
-    return _doc(*statements)
+    if alarm_topic:
+        statements.append({
+            # CIS alarms publish to a KMS-encrypted topic; CloudWatch silently drops the notification without
+            # this. Only when alarms exist, and only for their topic in the alarms' account.
+            "Sid": "AllowCloudWatchAlarmsEncryptedTopics",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudwatch.amazonaws.com"},
+            "Action": ["kms:GenerateDataKey*", "kms:Decrypt"],
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:SourceAccount": alarms_account, SNS_CONTEXT: alarm_topic}},
+        })
+    return statements
 
 
 def log_bucket_policy(
-    *, partition: str, bucket: str, key_prefix: str, management_account: str, org_id: str, trail: str
+    *, partition: str, bucket: str, key_prefix: str, management_account: str, org_id: str, trail: str,
+    reader_accounts: list[str] = (),
 ) -> dict:
-    """Bucket policy of the trail's log bucket."""
+    """Bucket policy of the trail's log bucket; ``reader_accounts`` (other than the bucket's own) may read it."""
     arn = bucket_arn(partition, bucket)
     prefix = f"{key_prefix}/" if key_prefix else ""
     # SourceArn stops any other trail (in any account) from writing here (CDK #11602 comment); the ACL
@@ -185,6 +212,19 @@ def log_bucket_policy(
             "Resource": f"{arn}/{prefix}AWSLogs/{org_id}/*",
             "Condition": write_condition,
         })
+    if reader_accounts:
+        statements.append({
+            # The key policy lets these accounts decrypt, but a cross-account reader also needs the bucket's
+            # grant. Fixed account principals, not "*" + aws:PrincipalAccount: S3's "meaning of public" counts
+            # a fixed principal as non-public, so BlockPublicPolicy never rejects this policy. Identity
+            # policies in each reader account still decide which of its principals may read; TLS only.
+            "Sid": "AllowLogReadersReadOverTls",
+            "Effect": "Allow",
+            "Principal": {"AWS": [f"arn:{partition}:iam::{a}:root" for a in sorted(set(reader_accounts))]},
+            "Action": ["s3:GetObject", "s3:ListBucket"],
+            "Resource": [arn, f"{arn}/*"],
+            "Condition": {"Bool": {"aws:SecureTransport": "true"}},
+        })
     return _doc(*statements)
 
 
@@ -209,14 +249,16 @@ def access_log_bucket_policy(*, partition: str, bucket: str, source_bucket: str,
     )
 
 
-def cloudwatch_role_trust(*, trail: str) -> dict:
-    # SourceArn: no other trail can assume this role to write into our log group (confused deputy).
+def cloudwatch_role_trust() -> dict:
+    # No condition: the CloudTrail guide ("Role policy document for CloudTrail to use CloudWatch Logs for
+    # monitoring") says this role's policy doesn't support aws:SourceArn or aws:SourceAccount, and with
+    # either one CreateTrail fails with InvalidCloudWatchLogsRoleArnException ("Access denied. Check the
+    # trust relationships for your role"). The role policy limits what the role can do to our log group.
     return _doc({
         "Sid": "AllowCloudTrailAssumeRole",
         "Effect": "Allow",
         "Principal": {"Service": CLOUDTRAIL},
         "Action": "sts:AssumeRole",
-        "Condition": {"StringEquals": {"aws:SourceArn": trail}},
     })
 
 

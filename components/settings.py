@@ -10,8 +10,9 @@ import json
 from dataclasses import dataclass, field, fields
 
 from components import continuous_settings, validation as v
-from components.errors import SettingsError
+from components.errors import SettingsError, settings_error
 from components.event_selectors import S3_PRESETS, preset_errors
+from components.quotas import selector_quota_problem
 
 NAMESPACE = "trailguard"
 DEFAULT_TAGS = {"ManagedBy": "trailguard"}
@@ -42,6 +43,8 @@ class Settings:
     bucket_transition_days: int = _setting("bucketTransitionDays", 90)
     bucket_transition_storage_class: str = _setting("bucketTransitionStorageClass", "GLACIER_IR")
     bucket_expiration_days: int = _setting("bucketExpirationDays", 365)
+    access_log_bucket_expiration_days: int = _setting(
+        "accessLogBucketExpirationDays", 3650, doc="Retention of the access-log bucket (Control Tower's default).")
     noncurrent_version_expiration_days: int = _setting("noncurrentVersionExpirationDays", 90)
     abort_incomplete_multipart_upload_days: int = _setting("abortIncompleteMultipartUploadDays", 7)
     object_lock_mode: str = _setting("objectLockMode", "GOVERNANCE")
@@ -52,6 +55,9 @@ class Settings:
         "disableDestroyProtection", False,
         doc="Lets `pulumi destroy` delete the buckets and key; also weakens CT-11 in practice.")
     kms_deletion_window_days: int = _setting("kmsDeletionWindowDays", 30)
+    separate_logs_and_topics_key: bool = _setting(
+        "separateLogsAndTopicsKey", False,
+        doc="A second CMK for the log group and the SNS topics (as LZA does); the trail key then serves CloudTrail only.")
     log_reader_account_ids: tuple[str, ...] = _setting("logReaderAccountIds", factory=tuple)
     cloudwatch_logs_retention_days: int = _setting("cloudWatchLogsRetentionDays", 365)
     disable_cloudwatch_logs: bool = _setting(
@@ -117,9 +123,7 @@ class Settings:
         """Parse and validate config values (strings as Pulumi stores them, or native Python values)."""
         keys = cls.config_keys()
         errors: list[str] = []
-        unknown = sorted(k for k in values if k not in keys)
-        if unknown:
-            errors.append(f"unknown setting(s) {', '.join(unknown)}; allowed: {', '.join(sorted(keys))}.")
+        errors.extend(v.unknown_keys(sorted(k for k in values if k not in keys), keys))
         parsed = {}
         defaults = cls()
         for f in fields(cls):
@@ -133,7 +137,7 @@ class Settings:
         settings = cls(**parsed)
         errors.extend(settings.problems())
         if errors:
-            raise SettingsError("invalid trailguard settings:\n  - " + "\n  - ".join(errors))
+            raise settings_error(errors)
         return settings
 
     def problems(self) -> list[str]:
@@ -196,6 +200,8 @@ class Settings:
             v.check_choice("bucketTransitionStorageClass", self.bucket_transition_storage_class,
                            v.TRANSITION_STORAGE_CLASSES),
             v.check_range("bucketExpirationDays", self.bucket_expiration_days, 1),
+            v.check_range("accessLogBucketExpirationDays", self.access_log_bucket_expiration_days,
+                          self.bucket_transition_days + 1),
             v.check_range("noncurrentVersionExpirationDays", self.noncurrent_version_expiration_days, 1),
             v.check_range("abortIncompleteMultipartUploadDays", self.abort_incomplete_multipart_upload_days, 1),
         ]
@@ -235,6 +241,7 @@ class Settings:
             if values and not any(p in self.event_selectors for p in needs):
                 e.append(f"{key}: set, but eventSelectors has none of {', '.join(needs)}; add the preset or "
                          "clear the list.")
+        e.append(selector_quota_problem(self))
         return e
 
 

@@ -18,17 +18,21 @@ Resource types this component registers (all standard pulumi-aws v7; ids are wha
 - plus whatever ``components.monitoring.CisMonitoring`` creates when ``monitoring`` is given.
 
 Invokes: ``aws:index/getCallerIdentity:getCallerIdentity``, ``aws:index/getPartition:getPartition``,
-``aws:index/getRegion:getRegion`` (v7: the region is ``.region``).
+``aws:index/getRegion:getRegion`` (v7: the region is ``.region``); with an ``orgId``, also
+``aws:organizations/getOrganization:getOrganization`` and, when the caller is not the management account,
+``aws:organizations/getDelegatedAdministrators:getDelegatedAdministrators`` (components.organization).
 """
 from __future__ import annotations
 
+import dataclasses
 import os
+import re
 from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
 
-from components import policies
+from components import organization, policies
 from components.bucket import LogBucket, LogBucketArgs
 from components.cloudwatch import CloudWatchDelivery, CloudWatchDeliveryArgs
 from components.errors import SettingsError
@@ -51,7 +55,8 @@ class _Environment:
     partition: str
     dns_suffix: str
     region: str
-    management_account: str
+    management_account: str  # owns the trail: its ARN, log paths and stream names carry this account
+    deploy_account: str  # the caller: the management account or CloudTrail's delegated administrator
 
 
 class OrganizationTrail(pulumi.ComponentResource):
@@ -66,9 +71,9 @@ class OrganizationTrail(pulumi.ComponentResource):
         if s.sandbox_endpoint:
             self._mgmt_provider = sandbox_provider(
                 f"{name}-sandbox", s.sandbox_endpoint, region_hint, pulumi.ResourceOptions(parent=self))
-        env = self._environment(s)
+        env, s = self._environment(s)
         mgmt, p, region = env.management_account, env.partition, env.region
-        bucket_account = s.log_archive_account_id or mgmt
+        bucket_account = s.log_archive_account_id or env.deploy_account
         if s.cross_account and bucket_account == mgmt:
             raise SettingsError(f"logArchiveAccountId: {bucket_account!r} is the management account; allowed: a "
                                 "separate log archive account, or leave both archive settings empty.")
@@ -78,7 +83,8 @@ class OrganizationTrail(pulumi.ComponentResource):
         access_bucket_name = "" if s.disable_access_logging else (
             s.access_log_bucket_name or f"trailguard-access-logs-{bucket_account}-{region}")
         log_group_name = s.cloudwatch_logs_group_name or f"trailguard/cloudtrail/{s.trail_name}"
-        log_group_arn = None if s.disable_cloudwatch_logs else policies.log_group_arn(p, region, mgmt, log_group_name)
+        log_group_arn = None if s.disable_cloudwatch_logs else policies.log_group_arn(
+            p, region, env.deploy_account, log_group_name)
         # Computed before any cloud resource so a selector problem leaves nothing half-built.
         selectors = build_selectors(
             list(s.event_selectors), partition=p,
@@ -94,13 +100,31 @@ class OrganizationTrail(pulumi.ComponentResource):
                 sandbox_endpoint=s.sandbox_endpoint)
             archive_opts = pulumi.ResourceOptions(parent=self, providers=[self.archive_provider])
 
+        # Fixed topic names: the key policy pins each topic's ARN (SNS's encryption context) before it exists.
+        topic_base = re.sub(r"[^A-Za-z0-9_-]", "-", s.trail_name)
+        self.delivery_topic_name = None if s.disable_delivery_notifications else f"{topic_base}-delivery"
+        monitoring = args.monitoring
+        self.alarm_topic_name = f"{topic_base}-alarms" if (
+            monitoring is not None and log_group_arn and monitoring.enabled_filters) else None
+
+        def topic_arn(topic: str | None) -> str | None:
+            return topic and f"arn:{p}:sns:{region}:{env.deploy_account}:{topic}"
+
+        common = dict(partition=p, region=region, dns_suffix=env.dns_suffix, management_account_id=mgmt,
+                      trail_arn=trail_arn, deletion_window_days=s.kms_deletion_window_days, protect=protect, tags=tags)
+        logs_and_topics = dict(log_group_arn=log_group_arn, delivery_topic_arn=topic_arn(self.delivery_topic_name),
+                               alarm_topic_arn=topic_arn(self.alarm_topic_name), alarms_account_id=env.deploy_account)
+        separate = s.separate_logs_and_topics_key
         self.trail_key = TrailKey(f"{name}-key", TrailKeyArgs(
-            partition=p, region=region, dns_suffix=env.dns_suffix, key_account_id=bucket_account,
-            management_account_id=mgmt, trail_arn=trail_arn, alias_name=alias_for(s.trail_name),
-            reader_account_ids=list(s.log_reader_account_ids), log_group_arn=log_group_arn,
-            delivery_topic=not s.disable_delivery_notifications, deletion_window_days=s.kms_deletion_window_days,
-            protect=protect, tags=tags, lake=s.lake), opts=archive_opts)
+            key_account_id=bucket_account, alias_name=alias_for(s.trail_name),
+            reader_account_ids=list(s.log_reader_account_ids), **common, lake=s.lake,
+            **({} if separate else logs_and_topics)), opts=archive_opts)
         self.key = self.trail_key.key
+        self.logs_key = self.trail_key
+        if separate:
+            self.logs_key = TrailKey(f"{name}-logs-key", TrailKeyArgs(
+                key_account_id=env.deploy_account, alias_name=alias_for(s.trail_name) + "-logs-topics",
+                cloudtrail_grants=False, **common, **logs_and_topics), opts=self._mgmt_opts())
 
         lifecycle = dict(
             transition_days=s.bucket_transition_days, transition_storage_class=s.bucket_transition_storage_class,
@@ -120,13 +144,13 @@ class OrganizationTrail(pulumi.ComponentResource):
                 kms_key_arn=None,
                 # The target "must not have a default retention period" (same guide; Cloud Posse PR #113).
                 object_lock_mode=None,
-                **lifecycle), opts=archive_opts)
+                **{**lifecycle, "expiration_days": s.access_log_bucket_expiration_days}), opts=archive_opts)
 
         self.log_storage = LogBucket(f"{name}-logs", LogBucketArgs(
             bucket_name=log_bucket_name,
             policy=policies.log_bucket_policy(
                 partition=p, bucket=log_bucket_name, key_prefix=s.s3_key_prefix, management_account=mgmt,
-                org_id=s.org_id, trail=trail_arn),
+                org_id=s.org_id, trail=trail_arn, reader_accounts=self._bucket_readers(s, mgmt, bucket_account)),
             # With trail encryption off, an SSE-KMS default would need CloudTrail grants under the S3
             # encryption context that the key policy deliberately does not give; SSE-S3 keeps delivery working.
             kms_key_arn=None if s.disable_trail_encryption else self.key.arn,
@@ -141,14 +165,15 @@ class OrganizationTrail(pulumi.ComponentResource):
         if log_group_arn:
             self.cloudwatch = CloudWatchDelivery(f"{name}-cloudwatch", CloudWatchDeliveryArgs(
                 log_group_name=log_group_name, log_group_arn=log_group_arn, trail_arn=trail_arn,
-                management_account_id=mgmt, region=region, org_id=s.org_id, kms_key_arn=self.key.arn,
+                management_account_id=mgmt, region=region, org_id=s.org_id, kms_key_arn=self.logs_key.key.arn,
                 retention_days=s.cloudwatch_logs_retention_days, protect=protect, tags=tags),
-                opts=self._mgmt_opts(depends_on=[self.trail_key]))
+                opts=self._mgmt_opts(depends_on=[self.logs_key]))
 
         self.notifications = None
         if not s.disable_delivery_notifications:
             self.notifications = DeliveryNotifications(f"{name}-delivery", DeliveryNotificationsArgs(
-                trail_arn=trail_arn, kms_key_arn=self.key.arn, tags=tags), opts=self._mgmt_opts())
+                trail_arn=trail_arn, topic_name=self.delivery_topic_name, kms_key_arn=self.logs_key.key.arn,
+                tags=tags), opts=self._mgmt_opts(depends_on=[self.logs_key]))
 
         self.trail = self._trail(name, s, selectors, tags)
         self.lake = _lake(name, s, self.key.arn, tags, self._mgmt_opts(depends_on=[self.key])) if s.lake else None
@@ -156,21 +181,34 @@ class OrganizationTrail(pulumi.ComponentResource):
 
     # --- helpers -----------------------------------------------------------------------------------------
 
+    @staticmethod
+    def _bucket_readers(s: Settings, mgmt: str, bucket_account: str) -> list[str]:
+        """Accounts besides the bucket owner that read the logs: logReaderAccountIds, and the management
+        account when the bucket lives in the log archive account (the key policy already lets them decrypt)."""
+        readers = set(s.log_reader_account_ids) | ({mgmt} if s.cross_account else set())
+        return sorted(readers - {bucket_account})
+
     def _mgmt_opts(self, **kw) -> pulumi.ResourceOptions:
         if self._mgmt_provider is not None:
             kw["providers"] = [self._mgmt_provider]
         return pulumi.ResourceOptions(parent=self, **kw)
 
-    def _environment(self, s: Settings) -> _Environment:
+    def _environment(self, s: Settings) -> tuple[_Environment, Settings]:
+        """Partition, Region and accounts; for an organization trail, its preconditions (components.organization)."""
         invoke = pulumi.InvokeOptions(parent=self, provider=self._mgmt_provider)
         part = aws.get_partition(opts=invoke)
         region = aws.get_region(opts=invoke).region
         caller = aws.get_caller_identity(opts=invoke).account_id
+        if s.org_id:
+            org = organization.resolve(s.org_id, s.management_account_id, caller,
+                                       organization.read_organization(caller, invoke))
+            s = dataclasses.replace(s, org_id=org.org_id, management_account_id=org.management_account_id)
+            return _Environment(part.partition, part.dns_suffix, region, org.management_account_id, caller), s
         if s.management_account_id and s.management_account_id != caller:
-            # An organization trail can only be created by the management account, and every policy names it.
+            # A single-account trail belongs to the deploying account, and every policy names it.
             raise SettingsError(f"managementAccountId: {s.management_account_id!r} but the deploying credentials "
                                 f"belong to account {caller}; allowed: {caller} or \"\" (use the deploying account).")
-        return _Environment(part.partition, part.dns_suffix, region, s.management_account_id or caller)
+        return _Environment(part.partition, part.dns_suffix, region, caller, caller), s
 
     def _trail(self, name: str, s: Settings, selectors: list[dict], tags: dict) -> aws.cloudtrail.Trail:
         # Each dependency closes a create-time race: CreateTrail checks the bucket policy
@@ -189,7 +227,9 @@ class OrganizationTrail(pulumi.ComponentResource):
             }
         if self.notifications is not None:
             depends.append(self.notifications.topic_policy)
-            cw["sns_topic_name"] = self.notifications.topic.arn  # an ARN also works across regions
+            # The name, not the ARN: the provider reads the trail's SnsTopicName back as the bare name for a
+            # same-account, same-Region topic, so an ARN here shows a diff on every preview.
+            cw["sns_topic_name"] = self.notifications.topic.name
         return aws.cloudtrail.Trail(
             f"{name}-trail",
             name=s.trail_name,
@@ -205,7 +245,9 @@ class OrganizationTrail(pulumi.ComponentResource):
             insight_selectors=[{"insight_type": t} for t in s.insights] or None,
             tags=tags,
             **cw,
-            opts=self._mgmt_opts(depends_on=depends),
+            # protect: `pulumi destroy` (or a rename that replaces the trail) would stop the organization's
+            # audit log; disableDestroyProtection lifts it.
+            opts=self._mgmt_opts(depends_on=depends, protect=not s.disable_destroy_protection),
         )
 
     def _expose(self, s: Settings, name: str, monitoring, tags: dict) -> None:
@@ -229,8 +271,9 @@ class OrganizationTrail(pulumi.ComponentResource):
             from components.monitoring import CisMonitoring  # written by the monitoring engineer
 
             self.monitoring = CisMonitoring(
-                f"{name}-monitoring", monitoring, log_group_name=self.log_group.name, kms_key_arn=self.key.arn,
-                tags=tags, opts=self._mgmt_opts())
+                f"{name}-monitoring", monitoring, log_group_name=self.log_group.name,
+                kms_key_arn=self.logs_key.key.arn, tags=tags, topic_name=self.alarm_topic_name,
+                opts=self._mgmt_opts(depends_on=[self.logs_key]))
             self.alarm_topic_arn = self.monitoring.topic_arn
         outputs = {
             "trailArn": self.trail_arn, "trailName": self.trail_name, "logBucketName": self.log_bucket_name,

@@ -5,6 +5,7 @@ the settings loader can collect every problem before it raises one :class:`Setti
 """
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import re
 from urllib.parse import urlsplit
@@ -34,8 +35,9 @@ KEY_PREFIX_CHARS = re.compile(r"^[A-Za-z0-9!_.*'()/-]*$")
 
 
 def check_org_id(key: str, value: str) -> str | None:
-    if value and not ORG_ID.match(value):
-        return f"{key}: {value!r} is not an organization id; allowed: \"\" (single account) or o- followed by 10-32 lowercase letters or digits."
+    if value and value != "auto" and not ORG_ID.match(value):
+        return (f"{key}: {value!r} is not an organization id; allowed: \"\" (single account), \"auto\" (the "
+                "caller's organization) or o- followed by 10-32 lowercase letters or digits.")
     return None
 
 
@@ -133,3 +135,14 @@ def _is_ip(value: str) -> bool:
         return True
     except ValueError:
         return False
+
+
+def unknown_keys(unknown: list[str], known) -> list[str]:
+    """One sentence per unknown ``trailguard:`` key, suggesting the closest known key (a typo is silent otherwise)."""
+    errors = []
+    for key in unknown:
+        close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6) or \
+            [k for k in known if k.lower() == key.lower()]
+        hint = f"did you mean {close[0]}?" if close else f"allowed: {', '.join(sorted(known))}."
+        errors.append(f"{key}: unknown setting; {hint}")
+    return errors

@@ -7,8 +7,8 @@ import os
 import sys
 from pathlib import Path
 
-# Pulumi runs this file with the pack directory on sys.path; the catalog (`checks`) lives one level up.
-# An installed trailguard package (see requirements.txt) wins when present, the checkout otherwise.
+# Pulumi runs this file with the pack directory on sys.path. In the publishable folder that
+# policies/build_pack.py assembles, `checks` sits beside this file; in the checkout it lives one level up.
 _REPO_ROOT = str(Path(__file__).resolve().parent.parent)
 if _REPO_ROOT not in sys.path:
     sys.path.append(_REPO_ROOT)

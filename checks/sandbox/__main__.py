@@ -36,7 +36,13 @@ def _plan(settings: list[str]) -> int:
             print(f"--set: {item!r} is not KEY=VALUE.", file=sys.stderr)
             return 2
         config[key if ":" in key else f"trailguard:{key}"] = value
-    resources = plan(config)
+    from components.errors import SettingsError
+
+    try:
+        resources = plan(config)
+    except SettingsError as exc:  # a bad --set value: the sentence, not a traceback
+        print(f"trailguard sandbox: {exc}", file=sys.stderr)
+        return 2
     print(render_tree(resources))
     verdicts = run_policy_pack(resources)
     print(render_verdicts(verdicts))

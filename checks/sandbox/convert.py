@@ -76,3 +76,13 @@ def physical_name(logical: str, inputs: dict, *, key: str = "name", lower: bool 
         name = re.sub(r"[^a-z0-9.-]", "-", name.lower())
     return name[:max_len]
 
+
+def assumed_role_arn(inputs: dict) -> str:
+    """The role an explicit provider assumes (`assumeRoles`, a JSON string on provider inputs)."""
+    roles = inputs.get("assumeRoles") or inputs.get("assumeRole") or []
+    if isinstance(roles, str):
+        roles = json.loads(roles) if roles else []
+    if isinstance(roles, dict):
+        roles = [roles]
+    # Typed args serialize as roleArn; a plain dict keeps the Python spelling (role_arn).
+    return (roles[0].get("roleArn") or roles[0].get("role_arn") or "") if roles else ""

@@ -61,8 +61,13 @@ def check_story(run, legacy: LegacyAccount, region: str) -> str:
     mine = [f for f in run.findings if f.account_id == legacy.account_id]
     gap = [f for f in mine if f.control_id == CONTINUITY and f.region == region and f.status.value == "FAIL"]
     tamper = [f for f in mine if f.control_id == TAMPER and f.status.value == "FAIL"]
-    if not gap or "StopLogging" not in gap[0].reason:
-        raise RuntimeError(f"the audit did not report the legacy account's logging gap in {region}.")
+    covered = [f for f in mine if f.control_id == CONTINUITY and f.region == region and f.status.value == "PASS"]
     if not tamper:
         raise RuntimeError("the audit did not report the legacy bucket's policy change.")
-    return f"history: {gap[0].reason}\nhistory: {tamper[0].reason}"
+    if gap and "StopLogging" in gap[0].reason:
+        return f"history: {gap[0].reason}\nhistory: {tamper[0].reason}"
+    if covered:  # the organization trail (a shadow in the member, as in AWS) kept logging: no gap, rightly
+        return (f"history: no gap in {region}: the organization trail kept logging while the legacy trail was "
+                f"stopped ({covered[0].reason})\nhistory: {tamper[0].reason}")
+    raise RuntimeError(f"the audit said neither a logging gap nor continuous logging for the legacy account in "
+                       f"{region}.")

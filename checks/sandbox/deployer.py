@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from checks.arns import arn_account
-from checks.sandbox.convert import numbers
+from checks.sandbox.convert import assumed_role_arn, numbers
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PROGRAM = PROJECT_ROOT / "__main__.py"
@@ -29,6 +29,8 @@ PROJECT, STACK = "trailguard", "sandbox"
 DEFAULT_REGION = "us-east-1"
 DEFAULT_ACCOUNT = "123456789012"  # moto's account for the ambient "testing" credentials
 PROVIDER_TYPE = "pulumi:providers:aws"
+ORGANIZATION_INVOKES = ("aws:organizations/getOrganization:getOrganization",
+                        "aws:organizations/getDelegatedAdministrators:getDelegatedAdministrators")
 
 
 class DeployError(RuntimeError):
@@ -123,6 +125,10 @@ def _run_program(mocks, recorder: _Recorder, config: Mapping[str, Any], program:
     loop.set_exception_handler(lambda lp, ctx: None if ctx.get("exception") in recorder.errors
                                or isinstance(ctx.get("exception"), DeployError)
                                else lp.default_exception_handler(ctx))
+    try:  # the caller's loop comes back afterwards: None would break a later pulumi.runtime.test in this thread
+        previous = asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        previous = None
     asyncio.set_event_loop(loop)
     try:
         return contextvars.Context().run(_run_in_context, mocks, recorder, config, program)
@@ -208,28 +214,22 @@ class _BaseMocks:
             account = self.account_for(args.provider or "")
             return {"id": account, "accountId": account, "arn": f"arn:aws:iam::{account}:root",
                     "userId": account}, []
+        if token in ORGANIZATION_INVOKES:
+            return self.organization(token, args.args, args.provider or ""), []
         raise DeployError(
             f"the sandbox does not answer the invoke {token!r}; supported: "
             "aws:index/getCallerIdentity:getCallerIdentity, aws:index/getPartition:getPartition, "
-            "aws:index/getRegion:getRegion."
+            "aws:index/getRegion:getRegion, " + ", ".join(ORGANIZATION_INVOKES) + "."
         )
 
     def account_for(self, provider_ref: str) -> str:
         raise NotImplementedError
 
-    def create(self, typ: str, name: str, urn: str, inputs: dict, provider_ref: str) -> tuple[str, dict]:
+    def organization(self, token: str, args: dict, provider_ref: str) -> dict:
         raise NotImplementedError
 
-
-def _assumed_role_arn(inputs: dict) -> str:
-    """The role an explicit provider assumes (`assumeRoles`, a JSON string on provider inputs)."""
-    roles = inputs.get("assumeRoles") or inputs.get("assumeRole") or []
-    if isinstance(roles, str):
-        roles = json.loads(roles) if roles else []
-    if isinstance(roles, dict):
-        roles = [roles]
-    # Typed args serialize as roleArn; a plain dict keeps the Python spelling (role_arn).
-    return (roles[0].get("roleArn") or roles[0].get("role_arn") or "") if roles else ""
+    def create(self, typ: str, name: str, urn: str, inputs: dict, provider_ref: str) -> tuple[str, dict]:
+        raise NotImplementedError
 
 
 class _PlanMocks(_BaseMocks):
@@ -237,6 +237,11 @@ class _PlanMocks(_BaseMocks):
 
     def account_for(self, provider_ref: str) -> str:
         return self.config.get(f"{PROJECT}:managementAccountId", DEFAULT_ACCOUNT)
+
+    def organization(self, token, args, provider_ref):
+        from checks.sandbox.org_invokes import planned
+
+        return planned(token, args, self.config.get(f"{PROJECT}:orgId", ""), self.account_for(provider_ref))
 
     def create(self, typ, name, urn, inputs, provider_ref):
         account, region = self.account_for(provider_ref), inputs.get("region") or self.region
@@ -321,9 +326,19 @@ class _MotoMocks(_BaseMocks):
                 self.identity[creds] = sts.get_caller_identity()["Account"]
             return self.identity[creds]
 
+    def organization(self, token, args, provider_ref):
+        """What pulumi-aws reads from Organizations, asked of the emulator with the provider's credentials."""
+        from checks.sandbox.org_invokes import delegated_administrators, get_organization
+
+        creds, region = self._provider(provider_ref)
+        client = self.client("organizations", creds, region)
+        if token == ORGANIZATION_INVOKES[0]:
+            return get_organization(client, self.account_for(provider_ref))
+        return delegated_administrators(client, args.get("servicePrincipal"))
+
     def _register_provider(self, urn: str, inputs: dict) -> None:
         region = inputs.get("region") or self.region
-        role_arn = _assumed_role_arn(inputs)
+        role_arn = assumed_role_arn(inputs)
         creds = self.default
         if role_arn:
             account = arn_account(role_arn)

@@ -45,6 +45,9 @@ def _patch_moto() -> None:
     from checks.sandbox import logs_compat
 
     logs_compat.apply()
+    from checks.sandbox.shadow_trails import patch_cloudtrail
+
+    patch_cloudtrail()  # ListTrails across Regions, and organization trails shadowed in member accounts
     _PATCHED = True
 
 

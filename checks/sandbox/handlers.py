@@ -144,8 +144,9 @@ def s3_encryption(ctx: Ctx, name: str, p: dict) -> tuple[str, dict]:
 @handles("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
          "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2")
 def s3_lifecycle(ctx: Ctx, name: str, p: dict) -> tuple[str, dict]:
-    ctx.client("s3").put_bucket_lifecycle_configuration(
-        Bucket=p["bucket"], LifecycleConfiguration={"Rules": pascal(p["rules"])})
+    ctx.client("s3").put_bucket_lifecycle_configuration(**drop_none({
+        "Bucket": p["bucket"], "LifecycleConfiguration": {"Rules": pascal(p["rules"])},
+        "TransitionDefaultMinimumObjectSize": p.get("transitionDefaultMinimumObjectSize")}))
     return p["bucket"], {}
 
 

@@ -42,7 +42,10 @@ def _client(service: str, endpoint_url: str, region: str, creds: Credentials | N
 
 def create_organization(endpoint_url: str, region: str = "us-east-1") -> Organization:
     """The ambient credentials' account becomes the management account of a new organization."""
-    org = _client("organizations", endpoint_url, region).create_organization(FeatureSet="ALL")["Organization"]
+    orgs = _client("organizations", endpoint_url, region)
+    org = orgs.create_organization(FeatureSet="ALL")["Organization"]
+    # Trusted access for CloudTrail: the program refuses an organization trail without it (as AWS does).
+    orgs.enable_aws_service_access(ServicePrincipal="cloudtrail.amazonaws.com")
     return Organization(org["Id"], org["MasterAccountId"])
 
 

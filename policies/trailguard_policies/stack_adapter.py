@@ -71,7 +71,10 @@ class StackView:
 
 
 def _account_of(resources: list[StackResource]) -> str:
-    for res in resources:
+    """The stack's account: its trail's, else the first known ARN's. The trail comes first because a
+    log-archive stack creates its key and buckets (often registered first) in another account."""
+    trails = [r for r in resources if r.type == TRAIL_TYPE]
+    for res in trails + [r for r in resources if r.type != TRAIL_TYPE]:
         arn = res.get("arn")
         found = re.match(r"^arn:[^:]+:[^:]+:[^:]*:(\d{12}):", arn) if isinstance(arn, str) else None
         if found:
@@ -347,6 +350,11 @@ class _Builder:
                                      ("sns_topic_arn", "snsTopicName", "topic")):
                 if res.get(prop) is UNKNOWN:
                     refs[attr] = self.ref(res, prop, kind)
+            topic = res.get("snsTopicName")
+            if isinstance(topic, str) and topic and not topic.startswith("arn:"):
+                # CloudTrail resolves a bare topic name in the trail's own account and Region (the provider
+                # sends and reads back the name); the audit sees that ARN in DescribeTrails.
+                refs["sns_topic_arn"] = f"arn:{self.p.partition}:sns:{self.p.region}:{self.acct}:{topic}"
             facts = trail_facts(res, account_id=self.acct, region=self.p.region, partition=self.p.partition,
                                 refs=refs)
             self.view.account.trails.append(facts)

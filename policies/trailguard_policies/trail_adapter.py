@@ -32,8 +32,11 @@ _SCALARS = {
     "cloudwatch_logs_log_group_arn": ("cloudWatchLogsGroupArn", ""),
     "cloudwatch_logs_role_arn": ("cloudWatchLogsRoleArn", ""),
 }
-_FIELD_KEYS = (("equals", "equals"), ("not_equals", "notEquals"), ("starts_with", "startsWith"),
-               ("not_starts_with", "notStartsWith"), ("ends_with", "endsWith"), ("not_ends_with", "notEndsWith"))
+# FieldSelector attribute -> engine name of pulumi-aws v7's TrailAdvancedEventSelectorFieldSelector. v7 spells the
+# prefix/suffix operators in the plural; reading the singular made a one-bucket S3 selector look like "all
+# buckets" (tests/policies/test_selector_operators.py checks these names against the pulumi_aws type).
+_FIELD_KEYS = (("equals", "equals"), ("not_equals", "notEquals"), ("starts_with", "startsWiths"),
+               ("not_starts_with", "notStartsWiths"), ("ends_with", "endsWiths"), ("not_ends_with", "notEndsWiths"))
 
 
 def trail_name(res: StackResource) -> str:

@@ -34,9 +34,19 @@ class Registered:
         return json.loads(self.inputs[key])
 
 
+def organization_answer(org_id: str = ORG, master: str = MGMT, *, feature_set: str = "ALL",
+                        principals: tuple[str, ...] = ("cloudtrail.amazonaws.com", "config.amazonaws.com"),
+                        delegated: tuple[str, ...] = ()) -> dict:
+    """getOrganization (and getDelegatedAdministrators) as pulumi-aws returns them, by engine name."""
+    return {"id": org_id, "arn": f"arn:aws:organizations::{master}:organization/{org_id}",
+            "masterAccountId": master, "featureSet": feature_set, "awsServiceAccessPrincipals": list(principals),
+            "delegated": list(delegated)}
+
+
 class CapturingMocks(pulumi.runtime.Mocks):
-    def __init__(self, account: str = MGMT, region: str = REGION):
+    def __init__(self, account: str = MGMT, region: str = REGION, organization: dict | None = None):
         self.account, self.region = account, region
+        self.organization = organization or organization_answer()
         self.resources: dict[tuple[str, str], Registered] = {}  # (type, name): names repeat across types
         self.calls: list[tuple[str, str]] = []
 
@@ -57,7 +67,8 @@ class CapturingMocks(pulumi.runtime.Mocks):
         if t == "aws:iam/role:Role":
             return args.name, {**inputs, "name": args.name, "arn": f"arn:aws:iam::{acct}:role/{args.name}"}
         if t == "aws:sns/topic:Topic":
-            return args.name, {**inputs, "name": args.name, "arn": f"arn:aws:sns:{r}:{acct}:{args.name}"}
+            topic = inputs.get("name") or args.name
+            return topic, {**inputs, "name": topic, "arn": f"arn:aws:sns:{r}:{acct}:{topic}"}
         if t == "aws:cloudtrail/trail:Trail":
             return inputs["name"], {**inputs, "arn": f"arn:aws:cloudtrail:{r}:{acct}:trail/{inputs['name']}"}
         return f"{args.name}-id", inputs
@@ -72,6 +83,12 @@ class CapturingMocks(pulumi.runtime.Mocks):
         if args.token == "aws:index/getRegion:getRegion":
             return {"region": self.region, "name": self.region, "id": self.region,
                     "endpoint": f"ec2.{self.region}.amazonaws.com", "description": "test"}
+        if args.token == "aws:organizations/getOrganization:getOrganization":
+            return {k: v for k, v in self.organization.items() if k != "delegated"}
+        if args.token == "aws:organizations/getDelegatedAdministrators:getDelegatedAdministrators":
+            return {"id": "cloudtrail", "servicePrincipal": args.args.get("servicePrincipal"),
+                    "delegatedAdministrators": [{"id": a, "arn": f"arn:aws:organizations::{MGMT}:account/{a}"}
+                                                for a in self.organization["delegated"]]}
         return {}
 
 
@@ -116,9 +133,9 @@ class Plan:
         return {self.urns.get(u, u) for u in self.get(name).dependencies}
 
 
-def run_program(program, account: str = MGMT):
+def run_program(program, account: str = MGMT, organization: dict | None = None):
     """Run ``program()`` under fresh mocks; returns (mocks, monitor, program's return value, resolved outputs)."""
-    mocks = CapturingMocks(account=account)
+    mocks = CapturingMocks(account=account, organization=organization)
     monitor = RecordingMonitor(mocks)
     pulumi.runtime.set_mocks(mocks, project="trailguard", stack="test", preview=False, monitor=monitor)
     holder: dict = {}
@@ -139,11 +156,12 @@ def deploy():
     from components.settings import Settings
     from components.trail import OrganizationTrail, OrganizationTrailArgs
 
-    def _deploy(values: dict | None = None, *, account: str = MGMT, monitoring=None) -> Plan:
+    def _deploy(values: dict | None = None, *, account: str = MGMT, monitoring=None,
+                organization: dict | None = None) -> Plan:
         settings = Settings.from_mapping(values or {})
         mocks, monitor, component, outputs = run_program(
             lambda: OrganizationTrail("tg", OrganizationTrailArgs(settings=settings, monitoring=monitoring)),
-            account=account)
+            account=account, organization=organization)
         return Plan(mocks, monitor, component, outputs)
 
     return _deploy

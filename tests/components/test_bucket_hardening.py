@@ -77,7 +77,7 @@ def test_lifecycle_transitions_expires_and_cleans_up(org_plan, prefix):
     rule = org_plan.get(f"{prefix}-lifecycle").inputs["rules"][0]
     assert rule["status"] == "Enabled"
     assert rule["transitions"] == [{"days": 90, "storageClass": "GLACIER_IR"}]
-    assert rule["expiration"] == {"days": 365}
+    assert rule["expiration"] == {"days": 365 if prefix == "tg-logs" else 3650}
     assert rule["noncurrentVersionExpiration"] == {"noncurrentDays": 90}
     assert rule["abortIncompleteMultipartUpload"] == {"daysAfterInitiation": 7}
 
@@ -126,3 +126,26 @@ def test_buckets_never_force_destroy(org_plan):
 def test_trail_encryption_off_falls_back_to_sse_s3_on_the_log_bucket(deploy):
     rule = deploy({"disableTrailEncryption": True}).get("tg-logs-encryption").inputs["rules"][0]
     assert rule["applyServerSideEncryptionByDefault"] == {"sseAlgorithm": "AES256"}
+
+
+@pytest.mark.parametrize("name", ["tg-trail", "tg-cloudwatch-log-group"])
+def test_trail_and_log_group_are_protected_unless_destroy_protection_is_disabled(deploy, org_plan, name):
+    assert org_plan.get(name).protect is True
+    assert deploy({"orgId": "o-abcdefghij", "disableDestroyProtection": True}).get(name).protect is False
+
+
+@pytest.mark.parametrize("name", ["tg-logs-lifecycle", "tg-access-logs-lifecycle"])
+def test_lifecycle_lets_small_objects_transition(org_plan, name):
+    """S3 User Guide, "Transitioning objects": by default objects under 128 KB never transition
+    (all_storage_classes_128K); varies_by_storage_class lets them reach GLACIER and DEEP_ARCHIVE."""
+    assert org_plan.get(name).inputs["transitionDefaultMinimumObjectSize"] == "varies_by_storage_class"
+
+
+def test_access_log_bucket_keeps_its_own_ten_year_expiration(deploy):
+    """Control Tower's defaults: 365 days for the logging bucket, 3650 for the access-logs bucket."""
+    plan = deploy({"bucketExpirationDays": 400, "objectLockDays": 300})
+    days = {n: plan.get(n).inputs["rules"][0]["expiration"]["days"] for n in ("tg-logs-lifecycle",
+                                                                             "tg-access-logs-lifecycle")}
+    assert days == {"tg-logs-lifecycle": 400, "tg-access-logs-lifecycle": 3650}
+    other = deploy({"accessLogBucketExpirationDays": 730}).get("tg-access-logs-lifecycle")
+    assert other.inputs["rules"][0]["expiration"]["days"] == 730

@@ -95,3 +95,31 @@ def test_cross_account_buckets_name_archive_owner_and_management_writer(deploy):
     delivery = statement(plan.get("tg-access-logs-policy").policy(), "S3ServerAccessLogsDelivery")
     assert delivery["Resource"] == f"arn:aws:s3:::{access}/*"
     assert delivery["Condition"]["StringEquals"] == {"aws:SourceAccount": ARCHIVE}
+
+
+READER = "333333333333"
+
+
+def _reader_statement(plan) -> dict | None:
+    found = [s for s in plan.get("tg-logs-policy").policy()["Statement"] if s["Sid"] == "AllowLogReadersReadOverTls"]
+    return found[0] if found else None
+
+
+def test_log_reader_accounts_may_read_objects_and_list_over_tls_only(deploy):
+    """KMS Decrypt alone reads nothing cross-account: S3 needs the bucket policy's grant as well (S3 User Guide,
+    "Example 2: Bucket owner granting cross-account bucket permissions")."""
+    s = _reader_statement(deploy({"orgId": ORG, "logReaderAccountIds": f'["{READER}"]'}))
+    assert (s["Effect"], s["Principal"], sorted(s["Action"])) == (
+        "Allow", {"AWS": [f"arn:aws:iam::{READER}:root"]}, ["s3:GetObject", "s3:ListBucket"])
+    assert s["Resource"] == [f"arn:aws:s3:::{LOGS}", f"arn:aws:s3:::{LOGS}/*"]
+    assert s["Condition"] == {"Bool": {"aws:SecureTransport": "true"}}
+
+
+def test_management_account_reads_the_archive_bucket_in_log_archive_mode(deploy):
+    plan = deploy({"orgId": ORG, "logArchiveAccountId": ARCHIVE,
+                   "logArchiveRoleArn": f"arn:aws:iam::{ARCHIVE}:role/deployer"})
+    assert _reader_statement(plan)["Principal"] == {"AWS": [f"arn:aws:iam::{MGMT}:root"]}
+
+
+def test_no_reader_grant_without_readers(org_plan):
+    assert _reader_statement(org_plan) is None

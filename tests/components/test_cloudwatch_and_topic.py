@@ -35,11 +35,14 @@ def test_log_group_waits_for_the_key_policy(org_plan):
     assert "tg-key-key" in org_plan.depends_on("tg-cloudwatch-log-group")
 
 
-def test_role_is_assumable_only_by_cloudtrail_for_this_trail(org_plan):
+def test_role_is_assumable_by_cloudtrail_with_no_condition(org_plan):
+    """CloudTrail User Guide, "Role policy document for CloudTrail to use CloudWatch Logs for monitoring":
+    confused-deputy prevention doesn't apply here, the role policy "doesn't support aws:SourceArn and
+    aws:SourceAccount"; with a condition CreateTrail fails with InvalidCloudWatchLogsRoleArnException."""
     s = only_statement(org_plan.get("tg-cloudwatch-role").policy("assumeRolePolicy"))
     assert (s["Effect"], s["Principal"], s["Action"]) == (
         "Allow", {"Service": "cloudtrail.amazonaws.com"}, "sts:AssumeRole")
-    assert s["Condition"] == {"StringEquals": {"aws:SourceArn": TRAIL}}
+    assert "Condition" not in s
 
 
 def test_role_policy_is_a_separate_resource_on_the_role(org_plan):
@@ -76,7 +79,7 @@ def test_delivery_topic_is_encrypted_with_the_trail_key(org_plan):
 
 def test_only_this_trail_may_publish_to_the_delivery_topic(org_plan):
     policy = org_plan.get("tg-delivery-topic-policy")
-    topic = f"arn:aws:sns:{REGION}:{MGMT}:tg-delivery-topic"
+    topic = f"arn:aws:sns:{REGION}:{MGMT}:trailguard-organization-trail-delivery"
     assert policy.inputs["arn"] == topic
     allow, deny = policy.policy()["Statement"]
     assert (allow["Sid"], allow["Effect"], allow["Principal"], allow["Action"], allow["Resource"]) == (

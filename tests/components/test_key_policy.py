@@ -85,17 +85,55 @@ def test_cloudwatch_logs_may_use_the_key_only_for_the_trail_log_group(key_policy
             f"arn:aws:logs:{REGION}:{MGMT}:log-group:trailguard/cloudtrail/trailguard-organization-trail"}}
 
 
-def test_cloudtrail_may_encrypt_delivery_notifications_only_as_this_trail(key_policy):
+DELIVERY_TOPIC = f"arn:aws:sns:{REGION}:{MGMT}:trailguard-organization-trail-delivery"
+ALARM_TOPIC = f"arn:aws:sns:{REGION}:{MGMT}:trailguard-organization-trail-alarms"
+SNS_CONTEXT = "kms:EncryptionContext:aws:sns:topicArn"
+
+
+def test_cloudtrail_may_encrypt_delivery_notifications_only_as_this_trail_for_its_topic(key_policy):
+    """SNS SSE calls KMS with the encryption context aws:sns:topicArn (SNS Developer Guide, "Encryption at
+    rest": key management), so the grant can name the one topic."""
     s = statement(key_policy, "AllowCloudTrailEncryptedTopicDelivery")
     assert (s["Principal"], sorted(s["Action"]), s["Condition"]) == (
-        {"Service": CT}, ["kms:Decrypt", "kms:GenerateDataKey*"], {"StringEquals": {"aws:SourceArn": TRAIL}})
+        {"Service": CT}, ["kms:Decrypt", "kms:GenerateDataKey*"],
+        {"StringEquals": {"aws:SourceArn": TRAIL, SNS_CONTEXT: DELIVERY_TOPIC}})
 
 
-def test_cloudwatch_alarms_may_use_the_key_from_the_management_account_only(key_policy):
-    s = statement(key_policy, "AllowCloudWatchAlarmsEncryptedTopics")
+def test_cloudwatch_alarms_may_use_the_key_only_for_the_alarm_topic(deploy):
+    from components.monitoring import MonitoringArgs
+
+    plan = deploy({"orgId": ORG}, monitoring=MonitoringArgs())
+    s = statement(plan.get("tg-key-key").policy(), "AllowCloudWatchAlarmsEncryptedTopics")
     assert (s["Principal"], sorted(s["Action"]), s["Condition"]) == (
         {"Service": "cloudwatch.amazonaws.com"}, ["kms:Decrypt", "kms:GenerateDataKey*"],
-        {"StringEquals": {"aws:SourceAccount": MGMT}})
+        {"StringEquals": {"aws:SourceAccount": MGMT, SNS_CONTEXT: ALARM_TOPIC}})
+    assert plan.get("tg-monitoring-topic").inputs["name"] == ALARM_TOPIC.split(":")[-1]
+
+
+@pytest.mark.parametrize("monitoring", [None, "all-disabled"])
+def test_no_cloudwatch_alarms_grant_without_alarms(deploy, monitoring):
+    from components.monitoring import MonitoringArgs
+
+    args = MonitoringArgs(disable_cis_alarms=True) if monitoring else None
+    sids = {s["Sid"] for s in deploy({"orgId": ORG}, monitoring=args).get("tg-key-key").policy()["Statement"]}
+    assert "AllowCloudWatchAlarmsEncryptedTopics" not in sids
+
+
+def test_separate_key_serves_the_log_group_and_topics_and_the_trail_key_only_cloudtrail(deploy):
+    from components.monitoring import MonitoringArgs
+
+    plan = deploy({"orgId": ORG, "separateLogsAndTopicsKey": True}, monitoring=MonitoringArgs())
+    trail_sids = {s["Sid"] for s in plan.get("tg-key-key").policy()["Statement"]}
+    logs_sids = {s["Sid"] for s in plan.get("tg-logs-key-key").policy()["Statement"]}
+    assert trail_sids == {"EnableKeyAccountAdministration", "AllowCloudTrailEncryptLogs", "AllowCloudTrailDescribeKey",
+                          "AllowCloudTrailDecryptForBucketKeys", "AllowLogReadersDecryptCloudTrailLogs"}
+    assert logs_sids == {"EnableKeyAccountAdministration", "AllowCloudWatchLogsForTrailLogGroup",
+                         "AllowCloudTrailEncryptedTopicDelivery", "AllowCloudWatchAlarmsEncryptedTopics"}
+    logs_key = "arn:aws:kms:eu-west-1:111111111111:key/key-tg-logs-key-key"
+    assert plan.get("tg-cloudwatch-log-group").inputs["kmsKeyId"] == logs_key
+    assert plan.get("tg-delivery-topic").inputs["kmsMasterKeyId"] == logs_key
+    assert plan.get("tg-monitoring-topic").inputs["kmsMasterKeyId"] == logs_key
+    assert plan.get("tg-trail").inputs["kmsKeyId"] != logs_key
 
 
 def test_key_policy_has_no_unconditioned_service_grant(key_policy):

@@ -74,7 +74,7 @@ BAD = [
     ("bucketExpirationDays", "ten", "bucketExpirationDays: 'ten' is not a whole number of days"),
     ("logArchiveAccountId", "222222222222", "logArchiveAccountId / logArchiveRoleArn: '222222222222' / ''; allowed: set both"),
     ("logArchiveRoleArn", GOOD_ROLE, "allowed: set both (bucket and key in the log archive account) or neither"),
-    ("trailGroupName", "x", "unknown setting(s) trailGroupName; allowed:"),
+    ("trailGroupName", "x", "trailGroupName: unknown setting; did you mean trailName?"),
 ]
 
 

@@ -64,8 +64,10 @@ def test_cloudwatch_group_arn_carries_the_star_suffix_and_the_role(org_plan):
     assert inputs["cloudWatchLogsRoleArn"] == f"arn:aws:iam::{MGMT}:role/tg-cloudwatch-role"
 
 
-def test_trail_notifies_the_delivery_topic(org_plan):
-    assert org_plan.get("tg-trail").inputs["snsTopicName"] == f"arn:aws:sns:{REGION}:{MGMT}:tg-delivery-topic"
+def test_trail_notifies_the_delivery_topic_by_name(org_plan):
+    """pulumi-aws reads SnsTopicName back as the bare name of a same-account, same-Region topic, so an ARN
+    here would show a diff on every preview (CloudTrail API reference, CreateTrail SnsTopicName)."""
+    assert org_plan.get("tg-trail").inputs["snsTopicName"] == "trailguard-organization-trail-delivery"
 
 
 def test_trail_depends_on_every_policy_it_is_checked_against(org_plan):
@@ -131,7 +133,7 @@ def test_outputs_name_the_created_resources(org_plan):
     out = org_plan.outputs
     assert out["trailArn"] == f"arn:aws:cloudtrail:{REGION}:{MGMT}:trail/trailguard-organization-trail"
     assert (out["logBucketName"], out["kmsKeyArn"]) == (LOGS, KEY_ARN)
-    assert out["deliveryTopicArn"].endswith(":tg-delivery-topic")
+    assert out["deliveryTopicArn"].endswith(":trailguard-organization-trail-delivery")
     assert "alarmTopicArn" not in out
 
 
@@ -151,7 +153,7 @@ def test_monitoring_hook_is_built_on_the_trail_log_group_with_the_trail_key(depl
     filters = plan.of_type("aws:cloudwatch/logMetricFilter:LogMetricFilter")
     assert filters and {f.inputs["logGroupName"] for f in filters} == {
         "trailguard/cloudtrail/trailguard-organization-trail"}
-    assert plan.outputs["alarmTopicArn"] == f"arn:aws:sns:{REGION}:{MGMT}:tg-monitoring-topic"
+    assert plan.outputs["alarmTopicArn"] == f"arn:aws:sns:{REGION}:{MGMT}:trailguard-organization-trail-alarms"
 
 
 def test_monitoring_hook_is_skipped_without_cloudwatch_logs(deploy):

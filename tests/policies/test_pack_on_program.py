@@ -31,7 +31,8 @@ class _Mocks(pulumi.runtime.Mocks):
             "aws:cloudwatch/logGroup:LogGroup":
                 lambda: {"arn": f"arn:aws:logs:{r}:{ACCOUNT}:log-group:{props.get('name', name)}"},
             "aws:iam/role:Role": lambda: {"name": name, "arn": f"arn:aws:iam::{ACCOUNT}:role/{name}"},
-            "aws:sns/topic:Topic": lambda: {"name": name, "arn": f"arn:aws:sns:{r}:{ACCOUNT}:{name}"},
+            "aws:sns/topic:Topic": lambda: {"name": props.get("name", name),
+                                            "arn": f"arn:aws:sns:{r}:{ACCOUNT}:{props.get('name', name)}"},
             "aws:cloudtrail/trail:Trail":
                 lambda: {"arn": f"arn:aws:cloudtrail:{r}:{ACCOUNT}:trail/{props.get('name', name)}"},
         }.get(args.typ, dict)()
@@ -48,6 +49,9 @@ class _Mocks(pulumi.runtime.Mocks):
         if args.token == "aws:index/getRegion:getRegion":
             return {"region": REGION, "name": REGION, "id": REGION, "endpoint": f"ec2.{REGION}.amazonaws.com",
                     "description": "test"}
+        if args.token == "aws:organizations/getOrganization:getOrganization":
+            return {"id": "o-abcdefghij", "masterAccountId": ACCOUNT, "featureSet": "ALL",
+                    "awsServiceAccessPrincipals": ["cloudtrail.amazonaws.com"]}
         return {}
 
 

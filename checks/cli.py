@@ -107,6 +107,16 @@ _SUBCOMMANDS.append(_register_verify)
 _SUBCOMMANDS.append(_register_merge)
 
 
+def add_gate_arguments(group) -> None:
+    """--fail-on, --errors-ok and --quiet: the exit-code gate every command that reports findings shares."""
+    group.add_argument("--fail-on", type=str.lower, choices=SEVERITIES, default="low", metavar="SEVERITY",
+                       help=f"exit 1 when something at or above this fails; one of {', '.join(SEVERITIES)}"
+                            " (default: low)")
+    group.add_argument("--errors-ok", action="store_true",
+                       help="ERROR findings (data could not be read) do not cause exit 1")
+    group.add_argument("--quiet", action="store_true", help="no progress or summary lines on stderr")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="trailguard",
@@ -139,12 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     sel.add_argument("--waivers", metavar="FILE", help="YAML or JSON waiver file (see docs/audit.md)")
     out = aud.add_argument_group("output and exit code")
     add_output_arguments(out)  # --format, --output, --output-dir, --verbose (shared with other commands)
-    out.add_argument("--fail-on", type=str.lower, choices=SEVERITIES, default="low", metavar="SEVERITY",
-                     help=f"exit 1 when something at or above this fails; one of {', '.join(SEVERITIES)}"
-                          " (default: low)")
-    out.add_argument("--errors-ok", action="store_true",
-                     help="ERROR findings (data could not be read) do not cause exit 1")
-    out.add_argument("--quiet", action="store_true", help="no progress or summary lines on stderr")
+    add_gate_arguments(out)
     org = aud.add_argument_group("organization mode")
     org.add_argument("--org", action="store_true", help="audit every account of the AWS Organization")
     org.add_argument("--role-name", help=f"role to assume in each account (default: {DEFAULT_ROLE})")

@@ -8,17 +8,14 @@ from __future__ import annotations
 
 
 def register(subparsers) -> None:
-    from checks.cli import SEVERITIES
+    from checks.cli import add_gate_arguments
     from checks.report.outputs import add_output_arguments
 
     p = subparsers.add_parser("merge", help="combine JSON reports (shards, accounts) into one report",
                               epilog="Exit codes: 0 passed, 1 failing at or above --fail-on, 2 usage/fatal error.")
     p.add_argument("files", nargs="+", metavar="FILE", help="JSON reports of `audit --format json`; - is stdin")
     add_output_arguments(p)
-    p.add_argument("--fail-on", type=str.lower, choices=SEVERITIES, default="low", metavar="SEVERITY",
-                   help=f"exit 1 when something at or above this fails; one of {', '.join(SEVERITIES)} (default: low)")
-    p.add_argument("--errors-ok", action="store_true", help="ERROR findings do not cause exit 1")
-    p.add_argument("--quiet", action="store_true", help="no summary line on stderr")
+    add_gate_arguments(p)
     p.set_defaults(handler=run_merge, subparser=p)
 
 

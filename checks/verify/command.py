@@ -36,7 +36,7 @@ def _regions(value: str) -> list[str]:
 
 
 def register(subparsers) -> None:
-    from checks.cli import SEVERITIES, _accounts, _endpoint, _workers
+    from checks.cli import _accounts, _endpoint, _workers, add_gate_arguments
     from checks.report.outputs import add_output_arguments
 
     ver = subparsers.add_parser(
@@ -60,10 +60,7 @@ def register(subparsers) -> None:
     sel.add_argument("--workers", type=_workers, metavar="N", help="concurrent S3 calls, 1-64 (default: 16)")
     out = ver.add_argument_group("output and exit code")
     add_output_arguments(out)
-    out.add_argument("--fail-on", type=str.lower, choices=SEVERITIES, default="low", metavar="SEVERITY",
-                     help=f"exit 1 when something at or above this fails; one of {', '.join(SEVERITIES)}")
-    out.add_argument("--errors-ok", action="store_true", help="ERROR findings do not cause exit 1")
-    out.add_argument("--quiet", action="store_true", help="no progress or summary lines on stderr")
+    add_gate_arguments(out)
     ver.set_defaults(handler=run_command, subparser=ver)
 
 

@@ -30,6 +30,7 @@ from collections import Counter
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
+from org_bench import _fake_env  # noqa: E402  (bench/ is this script's folder: the same fake environment)
 
 PRICES = {  # us-east-1 list prices (AWS pricing pages), USD
     "lambda_gb_second_arm64": 0.0000133334, "lambda_request": 0.20 / 1e6,
@@ -44,14 +45,6 @@ ASSUMPTIONS = {
     "s3_get_latency_s": 0.02,  # one merge GET; 32 at a time (checks/continuous/runs.py MERGE_READERS)
     "list_accounts_page": 20,  # ListAccounts MaxResults
 }
-
-
-def _fake_env() -> None:
-    os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1",
-                      AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-                      AWS_EC2_METADATA_DISABLED="true")
-    for key in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
-        os.environ.pop(key, None)
 
 
 class Meter:

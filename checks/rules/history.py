@@ -55,14 +55,23 @@ def trail_histories(account: AccountFacts) -> list[TrailHistory] | str:
     return out
 
 
+def _unknown(subject: str, errors: dict | None) -> Result | None:
+    """ERROR when the history was not collected (errors None) or a lookup failed; None when it is known.
+
+    ``subject`` ends with its verb ("... is", "... are"): the reason reads "<subject> unknown: <why>."."""
+    if errors is None:
+        return Result.error(f"{subject} unknown: {NOT_COLLECTED}.")
+    if errors:
+        return Result.error(f"{subject} unknown: {'; '.join(errors[k].rstrip('.') for k in sorted(errors))}.")
+    return None
+
+
 @rule("cloudtrail_logging_continuous", "region")
 def logging_continuous(account: AccountFacts, region: str) -> Result:
     history = account.history
-    if history is None:
-        return Result.error(f"Logging continuity of region {region} is unknown: {NOT_COLLECTED}.")
-    if history.errors:
-        failed = "; ".join(history.errors[r].rstrip(".") for r in sorted(history.errors))
-        return Result.error(f"Logging continuity of region {region} is unknown: {failed}.")
+    unknown = _unknown(f"Logging continuity of region {region} is", history and history.errors)
+    if unknown is not None:  # also when history is None: not collected
+        return unknown
     trails = trail_histories(account)
     if isinstance(trails, str):
         return Result.error(f"Logging continuity of region {region} is unknown: {trails.rstrip('.')}.")
@@ -94,11 +103,9 @@ def _resources(account: AccountFacts) -> tamper.AuditResources | None:
 @rule("cloudtrail_audit_resources_untampered", "account")
 def audit_resources_untampered(account: AccountFacts) -> Result:
     history, acct = account.history, account.account_id
-    if history is None:
-        return Result.error(f"Tamper events of account {acct} are unknown: {NOT_COLLECTED}.")
-    if history.tamper_errors:
-        failed = "; ".join(history.tamper_errors[k].rstrip(".") for k in sorted(history.tamper_errors))
-        return Result.error(f"Tamper events of account {acct} are unknown: {failed}.")
+    unknown = _unknown(f"Tamper events of account {acct} are", history and history.tamper_errors)
+    if unknown is not None:  # also when history is None: not collected
+        return unknown
     res = _resources(account)
     if res is None:
         owners = sorted({t.owner_account_id for t in account.trails or []})

@@ -13,7 +13,7 @@ from checks.rules import rule
 from checks.rules import trail_buckets  # noqa: F401  (registers the bucket-scope rules)
 from checks.rules.selectors import management_coverage, s3_object_coverage
 from checks.rules.trail_common import (
-    MAX_DELIVERY_AGE, Verdict, age, foreign_trail, is_foreign, logging_verdict, missing, multi_region_logging,
+    MAX_DELIVERY_AGE, Verdict, age, foreign_trail, logging_verdict, missing, multi_region_logging,
     sentence,
     some_trail,
 )

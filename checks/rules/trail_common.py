@@ -34,10 +34,6 @@ def foreign_trail(account: AccountFacts, trail: TrailFacts) -> Result | None:
     return None
 
 
-def is_foreign(account: AccountFacts, trail: TrailFacts) -> bool:
-    return bool(trail.owner_account_id) and trail.owner_account_id != account.account_id
-
-
 def missing(trail: TrailFacts, fact: str, api: str) -> str:
     """The collector's error sentence for an unknown fact, or one naming the API that should have said."""
     return trail.errors.get(fact) or f"{api} did not report {fact} for trail {trail.name}."

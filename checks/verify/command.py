@@ -9,7 +9,6 @@ import argparse
 import datetime as dt
 import os
 import re
-import sys
 
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d+$")
 DEFAULT_WINDOW = dt.timedelta(hours=24)

@@ -57,3 +57,37 @@ class _Failing:
 
     def write(self, data):
         raise OSError(28, "No space left on device")
+
+
+def test_write_atomic_through_a_symlink_keeps_the_link(tmp_path):
+    real = tmp_path / "real.json"
+    real.write_text("old")
+    link = tmp_path / "latest.json"
+    link.symlink_to(real)
+    write_atomic(str(link), "new")
+    assert link.is_symlink() and real.read_text() == "new"
+
+
+def test_write_atomic_to_a_fifo_writes_through_and_leaves_it_a_fifo(tmp_path):
+    """``--output /dev/null`` or ``/dev/stdout`` must not be renamed over: as root that turned /dev/null into a
+    regular file for the whole machine. A named pipe stands in for the device here."""
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    write_atomic(str(fifo), "through")
+    reader.join(timeout=10)
+    assert got == [b"through"]
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert sorted(os.listdir(tmp_path)) == ["pipe"]
+
+
+def test_write_atomic_to_dev_null_leaves_a_character_device():
+    import stat
+
+    write_atomic(os.devnull, "discarded")
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)

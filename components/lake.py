@@ -14,7 +14,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.event_selectors import build_selectors
-from components.lake_policy import key_policy_statement  # noqa: F401  (re-exported: one home for the statement)
+from components.lake_documents import key_policy_statement  # noqa: F401  (re-exported: one home for the statement)
 
 MIN_RETENTION_DAYS, MAX_RETENTION_DAYS = 7, 3653  # CreateEventDataStore, extendable retention pricing
 # The trail's "management-all" selector; an event data store takes the same selector shape as a trail.

@@ -27,6 +27,12 @@ class Key:
     engine: str  # Pulumi engine (camelCase) property name: what the pack and the emulator read
     python: str  # pulumi_aws Python argument / getter name: what the components write
 
+    @property
+    def record(self) -> str:
+        """The key in a CloudTrail event record's ``requestParameters`` (a PutEventSelectors call as CloudTrail
+        logs it): the API member in lowerCamel, singular like the API (``startsWith``, not v7's ``startsWiths``)."""
+        return self.api[:1].lower() + self.api[1:]
+
 
 # AdvancedEventSelector (API) / TrailAdvancedEventSelector (pulumi_aws) -> checks.facts.AdvancedSelector
 SELECTOR_NAME = Key("name", "Name", "name", "name")
@@ -85,7 +91,8 @@ def _strings(values) -> tuple[str, ...]:
 
 
 def field_selector(raw: dict, layer: str) -> FieldSelector:
-    """One field selector as the API (``layer="api"``) or the Pulumi engine (``"engine"``) spells it."""
+    """One field selector as the API (``layer="api"``), the Pulumi engine (``"engine"``) or a CloudTrail event
+    record (``"record"``) spells it."""
     return FieldSelector(field=raw.get(getattr(FIELD, layer)) or "",
                          **{op.fact: _strings(raw.get(getattr(op, layer))) for op in OPERATORS})
 

@@ -121,6 +121,17 @@ def test_engine_to_api_leaves_out_absent_and_empty_operators():
         "Field": "readOnly", "Equals": ["true"]}
 
 
+def test_a_put_event_selectors_record_reads_with_the_record_names():
+    """A PutEventSelectors event as CloudTrail records it: requestParameters carry the API's members in
+    lowerCamel (e.g. {"trailName": ..., "advancedEventSelectors": [{"name": "Management events selector",
+    "fieldSelectors": [{"field": "eventCategory", "equals": ["Management"]}]}]}), singular operators included."""
+    assert [op.record for op in OPERATORS] == [
+        "equals", "notEquals", "startsWith", "notStartsWith", "endsWith", "notEndsWith"]
+    raw = {"field": "resources.ARN", "startsWith": ["arn:aws:s3:::a/"], "notEndsWith": [".tmp"]}
+    assert shapes.field_selector(raw, "record") == facts.FieldSelector(
+        field="resources.ARN", starts_with=("arn:aws:s3:::a/",), not_ends_with=(".tmp",))
+
+
 # --- no second copy ------------------------------------------------------------------------------------------
 
 # Other layers that spell selector keys on purpose: CloudTrail event records (requestParameters of a

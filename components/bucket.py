@@ -11,7 +11,7 @@ import pulumi_aws as aws
 @dataclass
 class LogBucketArgs:
     bucket_name: str
-    policy: dict  # full bucket policy document (see components.policies)
+    policy: dict  # full bucket policy document (see components.documents)
     kms_key_arn: pulumi.Input[str] | None = None  # None: SSE-S3 (AES256)
     object_lock_mode: str | None = "GOVERNANCE"  # None: no Object Lock (required for access-log targets)
     object_lock_days: int = 365

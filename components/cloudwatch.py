@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from components import policies
+from components import documents
 
 
 @dataclass
@@ -39,7 +39,7 @@ class CloudWatchDelivery(pulumi.ComponentResource):
             tags=args.tags,
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect, retain_on_delete=args.protect),
         )
-        trust = json.dumps(policies.cloudwatch_role_trust())
+        trust = json.dumps(documents.cloudwatch_role_trust())
         self.role = aws.iam.Role(
             f"{name}-role",
             description="CloudTrail delivery to its CloudWatch Logs group (trailguard)",
@@ -50,7 +50,7 @@ class CloudWatchDelivery(pulumi.ComponentResource):
         # A separate RolePolicy, not the Role's inline argument: upstream deprecates inline policies and
         # AWSGuard flags roles whose policies are managed in two places.
         role_policy = pulumi.Output.from_input(args.log_group_arn).apply(lambda arn: json.dumps(
-            policies.cloudwatch_role_policy(log_group=arn, management_account=args.management_account_id,
+            documents.cloudwatch_role_policy(log_group=arn, management_account=args.management_account_id,
                                             region=args.region, org_id=args.org_id)))
         self.role_policy = aws.iam.RolePolicy(
             f"{name}-role-policy",

@@ -26,7 +26,7 @@ from pathlib import Path
 import pulumi
 import pulumi_aws as aws
 
-from components import continuous_policies as pol
+from components import continuous_documents as pol
 from components.bucket import LogBucket, LogBucketArgs
 from components.continuous_asl import RESULTS_PREFIX, definition
 from components.continuous_settings import ContinuousAuditSettings

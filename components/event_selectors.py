@@ -9,6 +9,7 @@ events (LZA #449 paid for management events three times).
 """
 from __future__ import annotations
 
+from checks.shapes import FIELD, OPERATOR_PYTHON, SELECTOR_FIELDS, SELECTOR_NAME
 from components.errors import SettingsError
 
 PRESETS = (
@@ -50,7 +51,13 @@ def preset_errors(key: str, presets: list[str]) -> list[str]:
 
 
 def _field(field: str, **ops: list[str]) -> dict:
-    return {"field": field, **{op: values for op, values in ops.items() if values}}
+    """A field selector dict of pulumi_aws argument names; ``ops`` are named as the facts name them
+    (``starts_with``), and checks.shapes gives v7's argument name (``starts_withs``)."""
+    return {FIELD.python: field, **{OPERATOR_PYTHON[op]: values for op, values in ops.items() if values}}
+
+
+def _selector(name: str, fields: list[dict]) -> dict:
+    return {SELECTOR_NAME.python: name, SELECTOR_FIELDS.python: fields}
 
 
 def build_selectors(
@@ -63,7 +70,7 @@ def build_selectors(
     lambda_function_arns: list[str] = (),
     dynamodb_table_arns: list[str] = (),
 ) -> list[dict]:
-    """Advanced selectors for validated presets, as dicts of pulumi-aws v7 argument names.
+    """Advanced selectors for validated presets, as dicts of pulumi-aws v7 argument names (checks.shapes).
 
     ``excluded_buckets`` are the trail's own log buckets: never listed in ``s3_buckets`` (a loop), and left
     out of the all-buckets S3 presets only when ``exclude_own_buckets`` is set.
@@ -79,7 +86,7 @@ def build_selectors(
             fields.append(_field("readOnly", equals=["false"]))
         if "exclude-kms-rds-data" in presets:
             fields.append(_field("eventSource", not_equals=list(NOISY_MANAGEMENT_SOURCES)))
-        selectors.append({"name": "Management events", "field_selectors": fields})
+        selectors.append(_selector("Management events", fields))
 
     s3_mode = next((p for p in presets if p in S3_PRESETS), None)
     if s3_mode:
@@ -95,12 +102,12 @@ def build_selectors(
                 raise SettingsError(
                     f"s3DataEventBuckets: {list(s3_buckets)!r} lists only the trail's own log buckets, whose data "
                     "events would loop back into the trail; allowed: other bucket names.")
-            fields.append(_field("resources.ARN", starts_withs=[f"arn:{partition}:s3:::{b}/" for b in chosen]))
+            fields.append(_field("resources.ARN", starts_with=[f"arn:{partition}:s3:::{b}/" for b in chosen]))
         elif exclude_own_buckets and excluded_buckets:
             # Opt-in only: "all buckets" minus the log buckets fails CIS 3.8/3.9 and Config (CT-12/CT-13).
             fields.append(_field("resources.ARN",
-                                 not_starts_withs=[f"arn:{partition}:s3:::{b}/" for b in excluded_buckets]))
-        selectors.append({"name": f"S3 data events ({s3_mode})", "field_selectors": fields})
+                                 not_starts_with=[f"arn:{partition}:s3:::{b}/" for b in excluded_buckets]))
+        selectors.append(_selector(f"S3 data events ({s3_mode})", fields))
 
     for preset, rtype, arns, title in (
         ("lambda-all", "AWS::Lambda::Function", lambda_function_arns, "Lambda data events"),
@@ -110,7 +117,7 @@ def build_selectors(
             fields = [_field("eventCategory", equals=["Data"]), _field("resources.type", equals=[rtype])]
             if arns:
                 fields.append(_field("resources.ARN", equals=list(arns)))
-            selectors.append({"name": title, "field_selectors": fields})
+            selectors.append(_selector(title, fields))
     return selectors
 
 
@@ -119,9 +126,9 @@ def to_args(selectors: list[dict]) -> list:
 
     return [
         aws.cloudtrail.TrailAdvancedEventSelectorArgs(
-            name=sel["name"],
+            name=sel[SELECTOR_NAME.python],
             field_selectors=[aws.cloudtrail.TrailAdvancedEventSelectorFieldSelectorArgs(**f)
-                             for f in sel["field_selectors"]],
+                             for f in sel[SELECTOR_FIELDS.python]],
         )
         for sel in selectors
     ]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from components import policies
+from components import documents
 
 
 @dataclass
@@ -44,7 +44,7 @@ class TrailKey(pulumi.ComponentResource):
     def __init__(self, name: str, args: TrailKeyArgs, opts: pulumi.ResourceOptions | None = None):
         super().__init__("trailguard:index:TrailKey", name, None, opts)
         readers = sorted({args.management_account_id, args.key_account_id, *args.reader_account_ids})
-        policy = pulumi.Output.from_input(args.trail_arn).apply(lambda trail: json.dumps(policies.key_policy(
+        policy = pulumi.Output.from_input(args.trail_arn).apply(lambda trail: json.dumps(documents.key_policy(
             partition=args.partition,
             region=args.region,
             dns_suffix=args.dns_suffix,

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from components.lake_policy import key_policy_statement  # noqa: F401  (re-exported: one home for the statement)
+from components.event_selectors import build_selectors
+from components.lake_documents import key_policy_statement  # noqa: F401  (re-exported: one home for the statement)
 
 MIN_RETENTION_DAYS, MAX_RETENTION_DAYS = 7, 3653  # CreateEventDataStore, extendable retention pricing
-MANAGEMENT_EVENTS = [{"name": "Management events", "field_selectors": [
-    {"field": "eventCategory", "equals": ["Management"]}]}]
+# The trail's "management-all" selector; an event data store takes the same selector shape as a trail.
+MANAGEMENT_EVENTS = build_selectors(["management-all"], partition="aws", excluded_buckets=[])
 
 
 @dataclass

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from components import policies
+from components import documents
 
 
 @dataclass
@@ -32,7 +32,7 @@ class DeliveryNotifications(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         policy = pulumi.Output.all(self.topic.arn, args.trail_arn).apply(
-            lambda v: json.dumps(policies.delivery_topic_policy(topic=v[0], trail=v[1])))
+            lambda v: json.dumps(documents.delivery_topic_policy(topic=v[0], trail=v[1])))
         self.topic_policy = aws.sns.TopicPolicy(
             f"{name}-topic-policy", arn=self.topic.arn, policy=policy, opts=pulumi.ResourceOptions(parent=self))
         self.topic_arn = self.topic.arn

@@ -6,15 +6,16 @@ PutEventSelectors after CreateTrail, so an over-limit list would fail with the t
 """
 from __future__ import annotations
 
+from checks.shapes import OPERATORS, SELECTOR_FIELDS
 from components.event_selectors import build_selectors
 
 SELECTOR_VALUE_QUOTA = 500
-_OPERATORS = ("equals", "not_equals", "starts_withs", "not_starts_withs", "ends_withs", "not_ends_withs")
 
 
 def selector_value_count(selectors: list[dict]) -> int:
     """Values across every operator of every field selector (build_selectors' dicts)."""
-    return sum(len(fs.get(op) or ()) for sel in selectors for fs in sel["field_selectors"] for op in _OPERATORS)
+    return sum(len(fs.get(op.python) or ()) for sel in selectors for fs in sel[SELECTOR_FIELDS.python]
+               for op in OPERATORS)
 
 
 def selector_quota_problem(settings) -> str | None:

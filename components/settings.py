@@ -12,6 +12,9 @@ from dataclasses import dataclass, field, fields
 from components import continuous_settings, validation as v
 from components.errors import SettingsError, settings_error
 from components.event_selectors import S3_PRESETS, preset_errors
+from components.monitoring_settings import (
+    MonitoringArgs, monitoring_problems, parse_names, parse_scalar, parse_subscriptions,
+)
 from components.quotas import selector_quota_problem
 
 NAMESPACE = "trailguard"
@@ -23,6 +26,12 @@ def _setting(key: str, default=None, factory=None, doc: str = ""):
     if factory is not None:
         return field(default_factory=factory, metadata=meta)
     return field(default=default, metadata=meta)
+
+
+def _alarm(key: str, name: str, parse, doc: str = ""):
+    """A CIS alarm setting: its default is MonitoringArgs', and ``parse`` turns config text into its value."""
+    return field(default=getattr(MonitoringArgs, name), metadata={"key": key, "doc": doc, "parse": parse,
+                                                                  "monitoring": True})
 
 
 @dataclass(frozen=True)
@@ -96,6 +105,18 @@ class Settings:
                                              "off shows as NOT_APPLICABLE in the audit and the pack.")
     lake_retention_days: int = _setting("lakeRetentionDays", 365, doc="Below 365 breaks "
                                         "cloudtrail_lake_retention_sufficient (CL-03).")
+    # CIS alarms (components.monitoring; meanings on MonitoringArgs). None without CloudWatch Logs.
+    alarm_period_seconds: int = _alarm("alarmPeriodSeconds", "alarm_period_seconds", parse_scalar(int))
+    alarm_threshold: float = _alarm("alarmThreshold", "alarm_threshold", parse_scalar(float))
+    alarm_evaluation_periods: int = _alarm("alarmEvaluationPeriods", "alarm_evaluation_periods", parse_scalar(int))
+    alarm_namespace: str = _alarm("alarmNamespace", "alarm_namespace", parse_scalar(str))
+    disabled_alarms: tuple[str, ...] = _alarm("disabledAlarms", "disabled_alarms", parse_names,
+                                              doc="Each filter name left out breaks its CM control.")
+    alarm_subscriptions: tuple = _alarm("alarmSubscriptions", "alarm_subscriptions", parse_subscriptions)
+    console_signin_no_mfa_variant: str = _alarm("consoleSigninNoMfaVariant", "console_signin_no_mfa_variant",
+                                                parse_scalar(str))
+    disable_cis_alarms: bool = _alarm("disableCisAlarms", "disable_cis_alarms", parse_scalar(bool),
+                                      doc="Turns off every filter, alarm and the alarm topic: breaks CM-01..CM-16.")
 
     # --- derived -----------------------------------------------------------------------------------------
 
@@ -110,6 +131,15 @@ class Settings:
     @property
     def all_tags(self) -> dict:
         return {**DEFAULT_TAGS, **self.tags}
+
+    @property
+    def monitoring_args(self) -> MonitoringArgs:
+        return MonitoringArgs(**{name: getattr(self, name) for name in MONITORING_KEYS.values()})
+
+    @property
+    def monitoring(self) -> MonitoringArgs | None:
+        """The CIS alarms' settings; None without CloudWatch Logs (the alarms read the trail's log group)."""
+        return None if self.disable_cloudwatch_logs else self.monitoring_args
 
     # --- construction ------------------------------------------------------------------------------------
 
@@ -130,10 +160,11 @@ class Settings:
             key = f.metadata["key"]
             if key not in values or values[key] is None:
                 continue
+            parse = f.metadata.get("parse") or (lambda k, raw: _coerce(k, raw, type(getattr(defaults, f.name))))
             try:
-                parsed[f.name] = _coerce(key, values[key], type(getattr(defaults, f.name)))
-            except SettingsError as exc:
-                errors.append(str(exc))
+                parsed[f.name] = parse(key, values[key])
+            except SettingsError as exc:  # the field keeps its default, so no follow-on problem is reported
+                errors.extend(exc.problems)
         settings = cls(**parsed)
         errors.extend(settings.problems())
         if errors:
@@ -170,6 +201,7 @@ class Settings:
         e.append(v.check_sandbox_endpoint("sandboxEndpoint", self.sandbox_endpoint))
         e.extend(continuous_settings.parse(self.continuous_audit)[1])
         e.append(v.check_range("lakeRetentionDays", self.lake_retention_days, 7, 3653))  # CreateEventDataStore
+        e.extend(monitoring_problems(self))
         if self.disable_global_service_events and not self.disable_multi_region:
             # CreateTrail answers InvalidParameterCombinationException: a multi-Region trail must include
             # global service events. Refuse here rather than half-deploy the stack.
@@ -243,6 +275,10 @@ class Settings:
                          "clear the list.")
         e.append(selector_quota_problem(self))
         return e
+
+
+# config key -> field name of the CIS alarm settings (the keys MonitoringArgs.from_config reads)
+MONITORING_KEYS = {f.metadata["key"]: f.name for f in fields(Settings) if f.metadata.get("monitoring")}
 
 
 def _coerce(key: str, raw, kind: type):

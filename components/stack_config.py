@@ -1,8 +1,8 @@
 """The stack's whole ``trailguard:*`` config, read once: every problem in one SettingsError, before any resource.
 
-Three kinds of problem are collected together: keys nobody reads (a typo such as ``disableObjectlock``
-would otherwise leave Object Lock on while the user believes it off, or the reverse), the trail settings
-(:class:`components.settings.Settings`) and the CIS monitoring settings (``MonitoringArgs``).
+Two kinds of problem are collected together: keys nobody reads (a typo such as ``disableObjectlock``
+would otherwise leave Object Lock on while the user believes it off, or the reverse) and every bad value of
+:class:`components.settings.Settings`, the CIS alarm settings included.
 """
 from __future__ import annotations
 
@@ -21,14 +21,11 @@ def configured_keys() -> list[str]:
 
 
 def known_keys() -> set[str]:
-    from components.monitoring import CONFIG_KEYS
-
-    return set(Settings.config_keys()) | set(CONFIG_KEYS)
+    return set(Settings.config_keys())
 
 
 def load_stack_config(config=None, keys: list[str] | None = None):
     """(Settings, MonitoringArgs or None) from ``pulumi.Config("trailguard")``; raises one SettingsError."""
-    from components.monitoring import MonitoringArgs
     from components.settings import load_settings
 
     if config is None:
@@ -37,15 +34,11 @@ def load_stack_config(config=None, keys: list[str] | None = None):
         config = pulumi.Config(NAMESPACE)
     keys = configured_keys() if keys is None else keys
     problems = validation.unknown_keys([k for k in keys if k not in known_keys()], known_keys())
-    settings = monitoring = None
+    settings = None
     try:
         settings = load_settings(config)
     except SettingsError as exc:
         problems.extend(exc.problems)
-    try:
-        monitoring = MonitoringArgs.from_config(config)
-    except SettingsError as exc:
-        problems.extend(exc.problems)
     if problems:
         raise settings_error(problems)
-    return settings, None if settings.disable_cloudwatch_logs else monitoring
+    return settings, settings.monitoring

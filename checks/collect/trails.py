@@ -11,23 +11,13 @@ from __future__ import annotations
 from checks.arns import arn_account
 from checks.collect.clients import CALL_ERRORS, Clients, error_code, failure
 from checks.facts import (
-    AccountFacts, AdvancedSelector, ClassicSelector, DataResource, EventSelectors, FieldSelector, TrailFacts,
-    TrailStatus,
+    AccountFacts, AdvancedSelector, ClassicSelector, DataResource, EventSelectors, TrailFacts, TrailStatus,
 )
+from checks.shapes import SELECTOR_FIELDS, SELECTOR_NAME, TRAIL_KEYS, field_selector
 
-# DescribeTrails field -> (TrailFacts field, value when AWS omits it)
-_DESCRIBED = {
-    "IsMultiRegionTrail": ("is_multi_region", False),
-    "IsOrganizationTrail": ("is_organization", False),
-    "IncludeGlobalServiceEvents": ("include_global_service_events", False),
-    "LogFileValidationEnabled": ("log_file_validation_enabled", False),
-    "KmsKeyId": ("kms_key_id", ""),
-    "S3BucketName": ("s3_bucket_name", ""),
-    "S3KeyPrefix": ("s3_key_prefix", ""),
-    "SnsTopicARN": ("sns_topic_arn", ""),
-    "CloudWatchLogsLogGroupArn": ("cloudwatch_logs_log_group_arn", ""),
-    "CloudWatchLogsRoleArn": ("cloudwatch_logs_role_arn", ""),
-}
+# Value when DescribeTrails leaves a member out: an unset flag is false, an unset name or ARN empty.
+_OMITTED = {"is_multi_region": False, "is_organization": False, "include_global_service_events": False,
+            "log_file_validation_enabled": False}
 _TAG_BATCH = 20  # ListTags accepts at most 20 ARNs per call
 
 
@@ -74,14 +64,14 @@ def _describe(client, trails: list[TrailFacts]) -> None:
         if described is None:
             _unknown(trail, f"cloudtrail:DescribeTrails did not return trail {trail.name}.")
             continue
-        for key, (attr, default) in _DESCRIBED.items():
-            value = described.get(key)
-            setattr(trail, attr, default if value is None else value)
+        for key in TRAIL_KEYS:
+            value = described.get(key.described)
+            setattr(trail, key.fact, _OMITTED.get(key.fact, "") if value is None else value)
 
 
 def _unknown(trail: TrailFacts, message: str) -> None:
-    for attr, _ in _DESCRIBED.values():
-        trail.errors[attr] = message
+    for key in TRAIL_KEYS:
+        trail.errors[key.fact] = message
 
 
 def _status(client, trail: TrailFacts) -> None:
@@ -115,12 +105,8 @@ def _selectors(client, trail: TrailFacts) -> None:
 def parse_selectors(got: dict) -> EventSelectors:
     """GetEventSelectors answer -> EventSelectors (classic or advanced, never both)."""
     advanced = tuple(
-        AdvancedSelector(name=a.get("Name", ""), field_selectors=tuple(
-            FieldSelector(field=f["Field"], equals=tuple(f.get("Equals", ())),
-                          not_equals=tuple(f.get("NotEquals", ())), starts_with=tuple(f.get("StartsWith", ())),
-                          not_starts_with=tuple(f.get("NotStartsWith", ())), ends_with=tuple(f.get("EndsWith", ())),
-                          not_ends_with=tuple(f.get("NotEndsWith", ())))
-            for f in a.get("FieldSelectors", [])))
+        AdvancedSelector(name=a.get(SELECTOR_NAME.api, ""), field_selectors=tuple(
+            field_selector(f, "api") for f in a.get(SELECTOR_FIELDS.api, [])))
         for a in got.get("AdvancedEventSelectors") or [])
     if advanced:
         return EventSelectors(advanced=advanced)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from checks.sandbox.convert import as_json_text, drop_none, numbers, pascal, physical_name, tag_list
+from checks.shapes import SELECTOR_FIELDS, SELECTOR_NAME, TRAIL_KEYS, engine_to_api
 
 
 @dataclass
@@ -300,18 +301,11 @@ def cloudtrail_trail(ctx: Ctx, name: str, p: dict) -> tuple[str, dict]:
             raise UnsupportedInput(f"trail {name!r}: the sandbox supports delivery topics in the trail's own "
                                    f"account and region only, not {topic}.")
         topic = topic.split(":")[-1]
-    created = ct.create_trail(**drop_none({
-        "Name": trail, "S3BucketName": p["s3BucketName"], "S3KeyPrefix": p.get("s3KeyPrefix"),
-        "SnsTopicName": topic,
-        "IncludeGlobalServiceEvents": p.get("includeGlobalServiceEvents", True),
-        "IsMultiRegionTrail": p.get("isMultiRegionTrail", False),
-        "EnableLogFileValidation": p.get("enableLogFileValidation", False),
-        "CloudWatchLogsLogGroupArn": p.get("cloudWatchLogsGroupArn"),
-        "CloudWatchLogsRoleArn": p.get("cloudWatchLogsRoleArn"),
-        "KmsKeyId": p.get("kmsKeyId"),
-        "IsOrganizationTrail": p.get("isOrganizationTrail", False),
-        "TagsList": tag_list(p.get("tags")),
-    }))
+    # An absent prop takes the provider's default (a flag) or stays unset (a name or ARN: None is dropped).
+    request = {key.created: p.get(key.engine, key.default if isinstance(key.default, bool) else None)
+               for key in TRAIL_KEYS}
+    request.update(Name=trail, SnsTopicName=topic, TagsList=tag_list(p.get("tags")))
+    created = ct.create_trail(**drop_none(request))
     arn = created["TrailARN"]
     if p.get("advancedEventSelectors"):
         ct.put_event_selectors(TrailName=arn, AdvancedEventSelectors=[
@@ -329,14 +323,8 @@ def cloudtrail_trail(ctx: Ctx, name: str, p: dict) -> tuple[str, dict]:
 
 
 def _advanced_selector(selector: dict) -> dict:
-    fields = []
-    for fs in selector.get("fieldSelectors") or []:
-        fields.append(drop_none({
-            "Field": fs["field"], "Equals": fs.get("equals"), "NotEquals": fs.get("notEquals"),
-            "StartsWith": fs.get("startsWiths"), "NotStartsWith": fs.get("notStartsWiths"),
-            "EndsWith": fs.get("endsWiths"), "NotEndsWith": fs.get("notEndsWiths"),
-        }))
-    return drop_none({"Name": selector.get("name"), "FieldSelectors": fields})
+    fields = [engine_to_api(fs) for fs in selector.get(SELECTOR_FIELDS.engine) or []]
+    return drop_none({SELECTOR_NAME.api: selector.get(SELECTOR_NAME.engine), SELECTOR_FIELDS.api: fields})
 
 
 @handles("aws:cloudwatch/metricAlarm:MetricAlarm")

@@ -10,14 +10,16 @@ from __future__ import annotations
 import sys
 from typing import Any, Mapping
 
+from checks.shapes import TRAIL_KEY
+
 from .props import UNKNOWN, StackResource, plain
 from .trail_adapter import TRAIL_TYPE, trail_name
 
-# control id -> (prop, value it is set to)
+# control id -> (engine prop, value it is set to)
 REMEDIATIONS: dict[str, tuple[str, Any]] = {
-    "cloudtrail_log_file_validation_enabled": ("enableLogFileValidation", True),
-    "cloudtrail_multi_region_management_events_enabled": ("isMultiRegionTrail", True),
-    "cloudtrail_global_service_events_enabled": ("includeGlobalServiceEvents", True),
+    "cloudtrail_log_file_validation_enabled": (TRAIL_KEY["log_file_validation_enabled"].engine, True),
+    "cloudtrail_multi_region_management_events_enabled": (TRAIL_KEY["is_multi_region"].engine, True),
+    "cloudtrail_global_service_events_enabled": (TRAIL_KEY["include_global_service_events"].engine, True),
 }
 
 

@@ -22,6 +22,7 @@ from checks.facts import (
     AccountFacts, Alarm, BucketFacts, Grant, KeyFacts, LogGroupFacts, MetricFilter, MetricQuery, MetricTransformation,
     PublicAccessBlock, TopicFacts,
 )
+from checks.shapes import TRAIL_KEY
 
 from .lake_adapter import add_lake
 from .props import UNKNOWN, StackResource, contains_unknown
@@ -345,12 +346,12 @@ class _Builder:
     def trails(self) -> None:
         for res in self.of(TRAIL_TYPE):
             refs = {}
-            for attr, prop, kind in (("s3_bucket_name", "s3BucketName", "bucket"), ("kms_key_id", "kmsKeyId", "key"),
-                                     ("cloudwatch_logs_log_group_arn", "cloudWatchLogsGroupArn", "log_group"),
-                                     ("sns_topic_arn", "snsTopicName", "topic")):
+            for attr, kind in (("s3_bucket_name", "bucket"), ("kms_key_id", "key"),
+                               ("cloudwatch_logs_log_group_arn", "log_group"), ("sns_topic_arn", "topic")):
+                prop = TRAIL_KEY[attr].engine
                 if res.get(prop) is UNKNOWN:
                     refs[attr] = self.ref(res, prop, kind)
-            topic = res.get("snsTopicName")
+            topic = res.get(TRAIL_KEY["sns_topic_arn"].engine)
             if isinstance(topic, str) and topic and not topic.startswith("arn:"):
                 # CloudTrail resolves a bare topic name in the trail's own account and Region (the provider
                 # sends and reads back the name); the audit sees that ARN in DescribeTrails.

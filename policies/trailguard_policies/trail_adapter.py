@@ -11,32 +11,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from checks.facts import (
-    AdvancedSelector, ClassicSelector, DataResource, EventSelectors, FieldSelector, TrailFacts, TrailStatus,
-)
+from checks.facts import AdvancedSelector, ClassicSelector, DataResource, EventSelectors, TrailFacts, TrailStatus
+from checks.shapes import SELECTOR_FIELDS, SELECTOR_NAME, TRAIL_KEY, TRAIL_KEYS, field_selector
 
 from .props import UNKNOWN, StackResource, contains_unknown
 
 TRAIL_TYPE = "aws:cloudtrail/trail:Trail"
 PREVIEW = "is not known until the stack is deployed (preview)"
 
-# fact field -> (prop, default when absent)
-_SCALARS = {
-    "is_multi_region": ("isMultiRegionTrail", False),
-    "is_organization": ("isOrganizationTrail", False),
-    "include_global_service_events": ("includeGlobalServiceEvents", True),
-    "log_file_validation_enabled": ("enableLogFileValidation", False),
-    "kms_key_id": ("kmsKeyId", ""),
-    "s3_bucket_name": ("s3BucketName", None),
-    "s3_key_prefix": ("s3KeyPrefix", ""),
-    "cloudwatch_logs_log_group_arn": ("cloudWatchLogsGroupArn", ""),
-    "cloudwatch_logs_role_arn": ("cloudWatchLogsRoleArn", ""),
-}
-# FieldSelector attribute -> engine name of pulumi-aws v7's TrailAdvancedEventSelectorFieldSelector. v7 spells the
-# prefix/suffix operators in the plural; reading the singular made a one-bucket S3 selector look like "all
-# buckets" (tests/policies/test_selector_operators.py checks these names against the pulumi_aws type).
-_FIELD_KEYS = (("equals", "equals"), ("not_equals", "notEquals"), ("starts_with", "startsWiths"),
-               ("not_starts_with", "notStartsWiths"), ("ends_with", "endsWiths"), ("not_ends_with", "notEndsWiths"))
+# Read apart: the SNS prop is a topic name, the fact an ARN (the stack view resolves it).
+_SCALARS = tuple(key for key in TRAIL_KEYS if key.fact != "sns_topic_arn")
 
 
 def trail_name(res: StackResource) -> str:
@@ -53,9 +37,8 @@ def selectors(props: dict) -> EventSelectors:
     advanced = props.get("advancedEventSelectors") or []
     if advanced:
         return EventSelectors(advanced=tuple(
-            AdvancedSelector(name=sel.get("name") or "", field_selectors=tuple(
-                FieldSelector(field=fs.get("field", ""), **{attr: _strings(fs.get(key)) for attr, key in _FIELD_KEYS})
-                for fs in sel.get("fieldSelectors") or []))
+            AdvancedSelector(name=sel.get(SELECTOR_NAME.engine) or "", field_selectors=tuple(
+                field_selector(fs, "engine") for fs in sel.get(SELECTOR_FIELDS.engine) or []))
             for sel in advanced))
     classic = props.get("eventSelectors") or []
     if not classic:  # CloudTrail's default for a trail created without selectors
@@ -92,8 +75,9 @@ def trail_facts(res: StackResource, *, account_id: str, region: str, partition: 
         arn = f"arn:{partition}:cloudtrail:{region}:{account_id}:trail/{name}"
     home = res.get("homeRegion") if isinstance(res.get("homeRegion"), str) else region
     facts = TrailFacts(arn=arn, name=name, home_region=home or region, owner_account_id=account_id)
-    for attr, (prop, default) in _SCALARS.items():
-        value = refs[attr] if attr in refs else props.get(prop, default)
+    for key in _SCALARS:
+        attr, prop = key.fact, key.engine
+        value = refs[attr] if attr in refs else props.get(prop, key.default)
         if value is UNKNOWN or value is None:
             facts.errors[attr] = f"{prop} of trail {name} {PREVIEW}."
             value = None
@@ -112,9 +96,11 @@ def trail_facts(res: StackResource, *, account_id: str, region: str, partition: 
         facts.errors["insight_types"] = f"The insight selectors of trail {name} are {PREVIEW[3:]}."
     else:
         facts.insight_types = tuple(i.get("insightType", "") for i in insight or ())
-    sns = refs["sns_topic_arn"] if "sns_topic_arn" in refs else props.get("snsTopicName", "")
+    sns_key = TRAIL_KEY["sns_topic_arn"]
+    sns_prop = sns_key.engine
+    sns = refs["sns_topic_arn"] if "sns_topic_arn" in refs else props.get(sns_prop, sns_key.default)
     if sns is UNKNOWN or sns is None:
-        facts.errors["sns_topic_arn"] = f"snsTopicName of trail {name} {PREVIEW}."
+        facts.errors["sns_topic_arn"] = f"{sns_prop} of trail {name} {PREVIEW}."
         sns = None
     facts.sns_topic_arn = sns
     facts.tags = _tags(props)

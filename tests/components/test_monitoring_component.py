@@ -7,7 +7,8 @@ import pulumi
 import pytest
 from pulumi.runtime import mocks as pulumi_mocks
 
-from checks.cis import FILTER_NAMES, evaluate_filter
+from checks.catalog.filters import FILTER_NAMES
+from checks.cis import evaluate_filter
 from components.monitoring import AlarmSubscription, CisMonitoring, MonitoringArgs
 
 ACCOUNT, REGION = "123456789012", "us-east-1"

@@ -45,12 +45,13 @@ def test_unknown_key_is_refused_with_the_closest_known_key(typo, meant):
 
 
 def test_monitoring_problems_are_listed_with_every_other_problem():
+    """Every bad setting at once (issue 18): a value that does not convert no longer hides the others' problems."""
     with pytest.raises(SettingsError) as err:
         load({"orgId": "bad", "alarmPeriodSeconds": "five", "disableObjectlock": "true",
               "alarmSubscriptions": '[{"protocol": "fax", "endpoint": "x"}]'})
     keys = sorted(p.split(":")[0] if not p.startswith("trailguard:") else p.split(":")[1] for p in err.value.problems)
-    assert keys == ["alarmPeriodSeconds", "disableObjectlock", "orgId"]
-    assert str(err.value).count("\n  - ") == 3
+    assert keys == ["alarmPeriodSeconds", "alarmSubscriptions[0].protocol", "disableObjectlock", "orgId"]
+    assert str(err.value).count("\n  - ") == 4
 
 
 def test_good_config_gives_settings_and_monitoring():

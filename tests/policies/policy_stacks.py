@@ -5,7 +5,7 @@ import json
 
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
-from checks import cis
+from checks.catalog.filters import FILTER_SPECS
 from policy_harness import Res
 
 ACCOUNT = "111111111111"
@@ -62,7 +62,7 @@ def monitoring() -> list[Res]:
     out = [Res("aws:sns/topic:Topic", "alarms", {"name": "trailguard-alarms", "arn": TOPIC_ARN, "kmsMasterKeyId": KEY_ARN}),
            Res("aws:sns/topicSubscription:TopicSubscription", "oncall",
                {"topic": TOPIC_ARN, "protocol": "email", "endpoint": "sec@example.com"})]
-    for spec in cis.FILTER_SPECS:
+    for spec in FILTER_SPECS:
         transform = {"name": spec.name, "namespace": "CISBenchmark", "value": "1"}
         out.append(Res("aws:cloudwatch/logMetricFilter:LogMetricFilter", f"filter-{spec.name}",
                        {"name": spec.name, "logGroupName": GROUP, "pattern": spec.pattern_for(),

@@ -5,9 +5,10 @@ A trail whose S3 data event selector lists one bucket (resources.ARN startsWiths
 """
 from __future__ import annotations
 
-import pulumi._types as pulumi_types
-import pulumi_aws as aws
+import pytest
 
+from checks.facts import AdvancedSelector, FieldSelector
+from checks.shapes import OPERATORS
 from policy_harness import run_pack
 from test_pack_on_program import ORG_CONFIG, PACK_CONFIG, program_stack
 from trailguard_policies import trail_adapter
@@ -15,9 +16,15 @@ from trailguard_policies import trail_adapter
 S3_ALL_BUCKETS = {"cloudtrail_s3_read_data_events_enabled", "cloudtrail_s3_write_data_events_enabled"}
 
 
-def test_adapter_reads_every_operator_under_its_pulumi_aws_engine_name():
-    engine = pulumi_types.input_type_py_to_pulumi_names(aws.cloudtrail.TrailAdvancedEventSelectorFieldSelectorArgs)
-    assert {key for _, key in trail_adapter._FIELD_KEYS} == set(engine.values()) - {"field"}
+@pytest.mark.parametrize("op", OPERATORS, ids=lambda o: o.fact)
+def test_adapter_reads_each_operator_under_its_pulumi_aws_engine_name(op):
+    """checks.shapes holds the engine names against pulumi_aws (tests/checks/test_shapes.py); this sweep
+    feeds each one to the adapter."""
+    value = f"arn:aws:s3:::{op.fact}/"
+    props = {"advancedEventSelectors": [
+        {"name": "s3", "fieldSelectors": [{"field": "resources.ARN", op.engine: [value]}]}]}
+    expected = FieldSelector(field="resources.ARN", **{op.fact: (value,)})
+    assert trail_adapter.selectors(props).advanced == (AdvancedSelector("s3", (expected,)),)
 
 
 def test_s3_data_events_for_one_bucket_fail_the_all_buckets_controls():

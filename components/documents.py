@@ -77,7 +77,7 @@ def key_policy(
         region=region, dns_suffix=dns_suffix, trail=trail, log_group=log_group, delivery_topic=delivery_topic,
         alarm_topic=alarm_topic, alarms_account=alarms_account or management_account)
     if lake and cloudtrail_grants:  # trailguard:lake: the organization event data store uses the trail's key
-        from components.lake_policy import key_policy_statement
+        from components.lake_documents import key_policy_statement
 
         statements.append(key_policy_statement(partition, region, management_account))
     return _doc(*statements)

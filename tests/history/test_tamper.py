@@ -28,6 +28,13 @@ CASES = [
                                         "PublicAccessBlockConfiguration": {**ALL_ON, "BlockPublicPolicy": False}},
      "bucket trail-logs"),
     ("PutBucketPublicAccessBlock", S3, {"bucketName": "trail-logs", "PublicAccessBlockConfiguration": ALL_ON}, None),
+    ("DeleteBucketPublicAccessBlock", S3, {"bucketName": "trail-logs"}, "bucket trail-logs"),
+    # the S3 API operation names, looked up too (checks/history/events.py TAMPER_EVENTS says why)
+    ("PutPublicAccessBlock", S3, {"bucketName": "trail-logs",
+                                  "PublicAccessBlockConfiguration": {**ALL_ON, "RestrictPublicBuckets": False}},
+     "bucket trail-logs"),
+    ("PutPublicAccessBlock", S3, {"bucketName": "trail-logs", "PublicAccessBlockConfiguration": ALL_ON}, None),
+    ("DeletePublicAccessBlock", S3, {"bucketName": "trail-logs"}, "bucket trail-logs"),
     ("DisableKey", KMS, {"keyId": KEY}, f"key {KEY}"),
     ("ScheduleKeyDeletion", KMS, {"keyId": "1234abcd-12ab-34cd-56ef-1234567890ab"},
      "key 1234abcd-12ab-34cd-56ef-1234567890ab"),

@@ -8,6 +8,7 @@ sibling temporary file guarantees.
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 
 
@@ -21,9 +22,26 @@ class ReportWriteError(OSError):
 
 
 def write_atomic(path: str, data: str | bytes) -> None:
-    """Write ``data`` (text is UTF-8) to ``path`` all at once, or not at all (raises ReportWriteError)."""
+    """Write ``data`` (text is UTF-8) to ``path`` all at once, or not at all (raises ReportWriteError).
+
+    A symlink is followed (the link stays, its target is replaced). A path that is not a regular file
+    (``--output /dev/null``, ``/dev/stdout``, a FIFO) is written through: there is no file to keep intact,
+    and renaming over it would replace the device itself (as root, /dev/null became a regular file).
+    """
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    folder = os.path.dirname(os.path.abspath(path))
+    given, path = path, os.path.realpath(path)
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        try:
+            with open(path, "wb") as fh:
+                fh.write(payload)
+        except OSError as exc:
+            raise ReportWriteError(given, exc.strerror or str(exc)) from None
+        return
+    folder = os.path.dirname(path)
     tmp = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
@@ -38,7 +56,7 @@ def write_atomic(path: str, data: str | bytes) -> None:
         os.replace(tmp, path)
         tmp = None
     except OSError as exc:
-        raise ReportWriteError(path, exc.strerror or str(exc)) from None
+        raise ReportWriteError(given, exc.strerror or str(exc)) from None
     finally:
         if tmp is not None:
             try:

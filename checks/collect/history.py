@@ -50,24 +50,29 @@ def _lookup(clients: Clients, pacer: Pacer, account_id: str, region: str, name: 
             return events
 
 
-def _region_job(clients, pacer, account_id, region, names, start, end):
+def _region_job(clients, pacer, account_id, region, names, start, end, progress=None):
     # An organization run's shared clients sign as the thread's active account (checks/org_sessions.py):
     # this worker thread must make the account active again.
     active = getattr(clients.session, "active", None)
     with active() if active else contextlib.nullcontext():
-        return _region_lookups(clients, pacer, account_id, region, names, start, end)
+        return _region_lookups(clients, pacer, account_id, region, names, start, end, progress)
 
 
-def _region_lookups(clients, pacer, account_id, region, names, start, end):
+def _region_lookups(clients, pacer, account_id, region, names, start, end, progress=None):
     counter = [0, 0.0]
     found: list[HistoryEvent] = []
     errors: dict[str, str] = {}
-    for name in names:
+    for i, name in enumerate(names):
         try:
             found.extend(_lookup(clients, pacer, account_id, region, name, start, end, counter))
         except CALL_ERRORS as exc:
             errors[name] = failure("cloudtrail:LookupEvents", f"{name} events in region {region}", exc)
+            if progress is not None:  # the region is unknown now: its remaining lookups are not made
+                for _ in names[i:]:
+                    progress.advance(region, error=True)
             break  # the region is unknown now; further names would only spend its budget
+        if progress is not None:
+            progress.advance(region)
     return region, found, errors, counter
 
 
@@ -119,9 +124,13 @@ def _collect_history(session, facts: "AccountFacts", options: HistoryOptions) ->
     jobs += [(r, tuple(tamper_names if r == GLOBAL_REGION else
                        [n for s, ns in TAMPER_EVENTS.items() if s != "organizations.amazonaws.com" for n in ns]),
               "tamper") for r in sorted(tamper_regions(facts))]
+    progress = options.progress
+    if progress is not None:  # honest: LookupEvents is 2 per second per region, the slow part of the audit
+        progress.start(sum(len(names) for _, names, _ in jobs))
     with ThreadPoolExecutor(max_workers=min(MAX_REGION_THREADS, len(jobs)) or 1,
                             thread_name_prefix="trailguard-history") as pool:
-        futures = [(kind, pool.submit(_region_job, clients, options.the_pacer(), facts.account_id, r, names, start, end))
+        futures = [(kind, pool.submit(_region_job, clients, options.the_pacer(), facts.account_id, r, names, start,
+                                      end, progress))
                    for r, names, kind in jobs]
         tamper: list[HistoryEvent] = []
         for kind, future in futures:
@@ -136,6 +145,8 @@ def _collect_history(session, facts: "AccountFacts", options: HistoryOptions) ->
             else:
                 tamper.extend(found)
                 history.tamper_errors.update({f"{region} {n}": e for n, e in errors.items()})
+    if progress is not None:
+        progress.finish()
     history.tamper_events = tuple(tamper)
     facts.history = history
     _share(facts, history, options)

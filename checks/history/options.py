@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pragma: no cover
     from checks.history.ratelimit import Pacer
     from checks.history.shared import Board
+    from checks.progress import Progress
 
 FAMILY = "history"
 DEFAULT_DAYS = 7
@@ -36,6 +37,7 @@ class HistoryOptions:
     end: dt.datetime | None = None  # the window's end; None: the account's collection time
     pacer: "Pacer | None" = field(default=None, compare=False)  # None: checks.history.ratelimit.PROCESS_PACER
     board: "Board | None" = field(default=None, compare=False)  # None: checks.history.shared.BOARD
+    progress: "Progress | None" = field(default=None, compare=False)  # one bar over every (region, event) lookup
 
     def the_pacer(self) -> "Pacer":
         from checks.history.ratelimit import PROCESS_PACER
@@ -116,5 +118,12 @@ def apply(parser, args, controls: list) -> list:
         if not kept:
             parser.error("--controls/--skip: no controls left to audit.")
         return kept
-    configure(HistoryOptions(days=args.history_days, deployer_roles=tuple(args.deployer_role or ())))
+    progress = None
+    if not getattr(args, "org", False):  # an organization run has its bar of accounts; one bar at a time
+        from checks.progress import make_progress
+
+        progress = make_progress(quiet=getattr(args, "quiet", False),
+                                 counting=("history lookups", "done:", "looking up"))
+    configure(HistoryOptions(days=args.history_days, deployer_roles=tuple(args.deployer_role or ()),
+                             progress=progress))
     return controls

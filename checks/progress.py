@@ -30,6 +30,8 @@ class Progress:
 
 
 class _Counting(Progress):
+    noun, verb, doing = "accounts", "audited", "auditing"  # what is counted: a history run counts lookups
+
     def __init__(self, total: int = 0) -> None:
         self.total = total
         self.done = 0
@@ -53,7 +55,7 @@ class _Counting(Progress):
 
     def text(self) -> str:
         errors = f", {self.errors} error{'s' if self.errors != 1 else ''}" if self.errors else ""
-        return f"audited {self.done}/{self.total} accounts{errors}"
+        return f"{self.verb} {self.done}/{self.total} {self.noun}{errors}"
 
     def _started(self) -> None:
         pass
@@ -78,7 +80,7 @@ class LineProgress(_Counting):
         self._last_done = 0
 
     def _started(self) -> None:
-        self._emit(f"auditing {self.total} account{'s' if self.total != 1 else ''}")
+        self._emit(f"{self.doing} {self.total} {self.noun if self.total != 1 else self.noun.rstrip('s')}")
 
     def _advanced(self) -> None:
         step = max(1, self.total // 10)
@@ -100,7 +102,7 @@ class BarProgress(_Counting):
     so tqdm only draws.
     """
 
-    FORMAT = "trailguard: {desc}{bar} {n_fmt}/{total_fmt} accounts{postfix} [{elapsed}<{remaining}]"
+    FORMAT = "trailguard: {desc}{bar} {n_fmt}/{total_fmt} %s{postfix} [{elapsed}<{remaining}]"
 
     def __init__(self, stream: TextIO, total: int = 0, *, mininterval: float = 0.1) -> None:
         super().__init__(total)
@@ -113,7 +115,7 @@ class BarProgress(_Counting):
 
         if self._bar is not None:
             self._bar.close()
-        self._bar = tqdm(total=self.total, file=self._stream, desc="auditing ", bar_format=self.FORMAT,
+        self._bar = tqdm(total=self.total, file=self._stream, desc=f"{self.doing} ", bar_format=self.FORMAT % self.noun,
                          dynamic_ncols=True, mininterval=self._mininterval, leave=True)
 
     def _advanced(self) -> None:
@@ -129,20 +131,24 @@ class BarProgress(_Counting):
 
 
 def make_progress(stream: TextIO | None = None, quiet: bool = False, total: int = 0, *,
-                  interval: float = 10.0) -> Progress:
-    """The right Progress for ``stream`` (default stderr): nothing when quiet, a bar on a TTY, else lines."""
+                  interval: float = 10.0, counting: tuple[str, str, str] | None = None) -> Progress:
+    """The right Progress for ``stream`` (default stderr): nothing when quiet, a bar on a TTY, else lines.
+    ``counting``: (noun, verb, doing) when the units are not accounts, e.g. ("lookups", "done", "looking up")."""
     if quiet:
         return Progress()
     stream = stream if stream is not None else sys.stderr
     isatty = getattr(stream, "isatty", None)
     if isatty is not None and isatty():
-        return BarProgress(stream, total)
+        progress: _Counting = BarProgress(stream, total)
+    else:
+        def emit(line: str) -> None:
+            stream.write(f"trailguard: {line}\n")
+            stream.flush()
 
-    def emit(line: str) -> None:
-        stream.write(f"trailguard: {line}\n")
-        stream.flush()
-
-    return LineProgress(emit, total, interval=interval)
+        progress = LineProgress(emit, total, interval=interval)
+    if counting:
+        progress.noun, progress.verb, progress.doing = counting
+    return progress
 
 
 def as_progress(progress: "Progress | Callable[[str], None] | None") -> Progress:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import boto3
 
     from checks.catalog import Control
+    from checks.history.options import HistoryOptions
 
 # What each CloudTrail control needs beyond the trail inventory (DescribeTrails is always made).
 NEEDS: dict[str, frozenset[str]] = {
@@ -59,7 +60,9 @@ def needs_for(controls: Sequence["Control"] | None) -> set[str]:
 
 
 def collect_account(session: "boto3.Session", *, account_id: str | None = None,
-                    controls: Sequence["Control"] | None = None) -> AccountFacts:
+                    controls: Sequence["Control"] | None = None,
+                    history: "HistoryOptions | None" = None) -> AccountFacts:
+    """``history``: the window, deployer roles, rate-limit pacer and org board (default: the CLI's run)."""
     clients = Clients(session)
     caller_arn = ""
     if account_id is None:
@@ -69,12 +72,12 @@ def collect_account(session: "boto3.Session", *, account_id: str | None = None,
                          collected_at=dt.datetime.now(dt.timezone.utc))
     needs = needs_for(controls)
     if "history" in needs:  # organization runs: members may wait for this account's organization trails
-        importlib.import_module("checks.history.shared").begin(account_id)
+        importlib.import_module("checks.collect.history").begin(account_id, history)
     if "regions" in needs:
         _regions(clients, facts)
     collect_trails(clients, facts, needs)
     if facts.trails is None:
-        _history_and_lake(session, facts, needs)  # nothing to look up, but members must not wait for it
+        _history_and_lake(session, facts, needs, history)  # nothing to look up, but members must not wait for it
         return facts
     bucket_parts = {n.split(":", 1)[1] for n in needs if n.startswith("bucket:")}
     if bucket_parts:
@@ -85,20 +88,20 @@ def collect_account(session: "boto3.Session", *, account_id: str | None = None,
         collect_log_groups(clients, facts)
     if "monitoring" in needs:
         _monitoring(session, facts)
-    _history_and_lake(session, facts, needs)
+    _history_and_lake(session, facts, needs, history)
     return facts
 
 
-def _history_and_lake(session, facts: AccountFacts, needs: set[str]) -> None:
+def _history_and_lake(session, facts: AccountFacts, needs: set[str], history=None) -> None:
     """Hook for issue 14's collectors (checks/collect/history.py, checks/collect/lake.py)."""
     if facts.trails is None:
         if "history" in needs:
-            importlib.import_module("checks.history.shared").publish(facts.account_id, {})
+            importlib.import_module("checks.collect.history").skip(facts.account_id, history)
         return
     if "lake" in needs:
         importlib.import_module("checks.collect.lake").collect_lake(session, facts)
     if "history" in needs:
-        importlib.import_module("checks.collect.history").collect_history(session, facts)
+        importlib.import_module("checks.collect.history").collect_history(session, facts, history)
 
 
 def _partition(session, region: str, caller_arn: str) -> str:

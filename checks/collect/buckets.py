@@ -1,6 +1,6 @@
 """S3 facts for the trails' log buckets (deduplicated) and the account's Block Public Access.
 
-s3:ListBuckets (once) tells which trail buckets the account owns. A bucket it does not list is either
+s3:ListBuckets (once, also in an account without trail buckets) tells which buckets the account owns. A bucket it does not list is either
 gone or another account's: s3:GetBucketLocation tells which (NoSuchBucket: deleted, ``exists=False``, a
 verdict; AccessDenied or an answer: it exists, ``owned_elsewhere``, owner unknown here; an organization
 run names the owner); any other failure leaves the owner unknown (ERROR). Only owned buckets are read,
@@ -26,11 +26,14 @@ def collect_buckets(clients: Clients, facts: AccountFacts, parts: set[str]) -> N
             writers.setdefault(trail.s3_bucket_name, []).append(trail.owner_account_id)
     if "public" in parts or "all" in parts:
         _account_pab(clients, facts)
-    if not writers:
-        return
+    # Listed even without a trail bucket of its own: a log-archive account that sees no trail still owns the
+    # buckets other accounts' trails write to, and an --org run (or a merge of shards) names it as their owner
+    # only from this list (checks/org_owners.py). One call, whatever the account holds.
     owned = _owned(clients, facts)
     if not isinstance(owned, str):
         facts.owned_buckets = frozenset(owned)
+    if not writers:
+        return
     for name in sorted(writers):
         bucket = facts.buckets[name] = BucketFacts(name=name)
         if isinstance(owned, str):

@@ -57,6 +57,11 @@ ANSWER_KEYS: dict[tuple[str, str], tuple[str, ...]] = {
     ("cloudwatch", "DescribeAlarms"): ("MetricAlarms",),
     ("sns", "ListSubscriptionsByTopic"): ("Subscriptions",),
     ("organizations", "ListAccounts"): ("Accounts",),
+    # history and Lake (issue 14): without these an empty answer would read as "no events" / "no stores"
+    ("cloudtrail", "LookupEvents"): ("Events",),
+    ("cloudtrail", "ListEventDataStores"): ("EventDataStores",),
+    ("cloudtrail", "GetEventDataStore"): ("EventDataStoreArn",),
+    ("organizations", "DescribeOrganization"): ("Organization",),
 }
 
 

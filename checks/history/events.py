@@ -19,8 +19,13 @@ CLOUDTRAIL = "cloudtrail.amazonaws.com"
 TRAIL_EVENTS = ("CreateTrail", "DeleteTrail", "StartLogging", "StopLogging", "UpdateTrail", "PutEventSelectors")
 # Calls that can weaken the audit trail's own resources (tamper), by event source.
 TAMPER_EVENTS: dict[str, tuple[str, ...]] = {
+    # CloudTrail names the bucket Block Public Access calls after their IAM actions (s3:PutBucketPublicAccessBlock,
+    # which the S3 API reference says PutPublicAccessBlock requires), not after the API operations; no AWS page
+    # we found lists the event names, so the API names are looked up too: an unused name costs one empty lookup,
+    # a missed name would read as "untampered".
     "s3.amazonaws.com": ("PutBucketPolicy", "DeleteBucketPolicy", "PutBucketAcl", "PutBucketPublicAccessBlock",
-                         "DeleteBucketPublicAccessBlock", "DeleteBucket"),
+                         "DeleteBucketPublicAccessBlock", "PutPublicAccessBlock", "DeletePublicAccessBlock",
+                         "DeleteBucket"),
     "kms.amazonaws.com": ("DisableKey", "ScheduleKeyDeletion", "PutKeyPolicy"),
     "logs.amazonaws.com": ("DeleteLogGroup", "PutRetentionPolicy", "DisassociateKmsKey", "DeleteMetricFilter",
                            "PutMetricFilter"),

@@ -4,13 +4,24 @@
 controls are not run); ``--deployer-role NAME|ARN`` (comma-separated) names the role the trailguard
 stack is deployed with, whose changes to the trail's resources are reported as INFO, not FAIL.
 The values live here for the run (one run per process: the CLI sets them before collecting); library
-callers get the defaults, 7 days and no deployer role.
+callers get the defaults, 7 days and no deployer role, or pass their own ``HistoryOptions`` to
+``collect_account(history=...)``. Its ``end`` fixes the window's end (default: the collection time), its
+``pacer`` (the LookupEvents token buckets, with their clock and
+sleep) and ``board`` (where organization trail owners publish their history to members) default to the
+process-wide ones; a caller that must not wait or share (the fault sweep) passes its own.
 """
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from checks.history.ratelimit import Pacer
+    from checks.history.shared import Board
+    from checks.progress import Progress
 
 FAMILY = "history"
 DEFAULT_DAYS = 7
@@ -23,6 +34,20 @@ _ROLE_ARN = re.compile(r"^arn:aws[\w-]*:iam::\d{12}:role/(?:[\w+=,.@/-]*/)?([\w+
 class HistoryOptions:
     days: int = DEFAULT_DAYS
     deployer_roles: tuple[str, ...] = ()  # role names (an ARN given on the command line is reduced to its name)
+    end: dt.datetime | None = None  # the window's end; None: the account's collection time
+    pacer: "Pacer | None" = field(default=None, compare=False)  # None: checks.history.ratelimit.PROCESS_PACER
+    board: "Board | None" = field(default=None, compare=False)  # None: checks.history.shared.BOARD
+    progress: "Progress | None" = field(default=None, compare=False)  # one bar over every (region, event) lookup
+
+    def the_pacer(self) -> "Pacer":
+        from checks.history.ratelimit import PROCESS_PACER
+
+        return self.pacer or PROCESS_PACER
+
+    def the_board(self) -> "Board":
+        from checks.history.shared import BOARD
+
+        return self.board or BOARD
 
 
 _current = HistoryOptions()
@@ -93,5 +118,12 @@ def apply(parser, args, controls: list) -> list:
         if not kept:
             parser.error("--controls/--skip: no controls left to audit.")
         return kept
-    configure(HistoryOptions(days=args.history_days, deployer_roles=tuple(args.deployer_role or ())))
+    progress = None
+    if not getattr(args, "org", False):  # an organization run has its bar of accounts; one bar at a time
+        from checks.progress import make_progress
+
+        progress = make_progress(quiet=getattr(args, "quiet", False),
+                                 counting=("history lookups", "done:", "looking up"))
+    configure(HistoryOptions(days=args.history_days, deployer_roles=tuple(args.deployer_role or ()),
+                             progress=progress))
     return controls

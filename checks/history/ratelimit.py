@@ -40,14 +40,32 @@ class TokenBucket:
             return wait
 
 
-_BUCKETS: dict[tuple[str, str], TokenBucket] = {}
-_BUCKETS_LOCK = threading.Lock()
+class Pacer:
+    """The token buckets of one run: one per (account, region), shared by every thread that uses the pacer.
+
+    The clock and the sleep are parameters, so a caller that must not wait (the fault sweep replays
+    thousands of recorded LookupEvents answers) passes a virtual clock instead of patching this module.
+    """
+
+    def __init__(self, rate: float = LOOKUP_EVENTS_RATE, *, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        if rate <= 0:
+            raise ValueError(f"rate {rate!r} must be positive")
+        self.rate, self._clock, self._sleep = rate, clock, sleep
+        self._buckets: dict[tuple[str, str], TokenBucket] = {}
+        self._lock = threading.Lock()
+
+    def bucket(self, account_id: str, region: str) -> TokenBucket:
+        with self._lock:
+            key = (account_id, region)
+            if key not in self._buckets:
+                self._buckets[key] = TokenBucket(self.rate, clock=self._clock, sleep=self._sleep)
+            return self._buckets[key]
+
+
+PROCESS_PACER = Pacer()  # the default: real time, shared by every run in this process
 
 
 def bucket_for(account_id: str, region: str) -> TokenBucket:
     """The process-wide bucket of one (account, region): shared by every thread of the run."""
-    with _BUCKETS_LOCK:
-        key = (account_id, region)
-        if key not in _BUCKETS:
-            _BUCKETS[key] = TokenBucket(LOOKUP_EVENTS_RATE)
-        return _BUCKETS[key]
+    return PROCESS_PACER.bucket(account_id, region)

@@ -47,7 +47,7 @@ def target(event: HistoryEvent, res: AuditResources) -> str | None:
     req = event.request or {}
     source = event.source.split(".")[0]
     if source == "s3" and req.get("bucketName") in res.buckets:
-        if event.name == "PutBucketPublicAccessBlock" and _all_blocked(req):
+        if event.name in ("PutBucketPublicAccessBlock", "PutPublicAccessBlock") and _all_blocked(req):
             return None
         return f"bucket {req['bucketName']}"
     if source == "kms" and _key_matches(str(req.get("keyId", "")), res.keys):

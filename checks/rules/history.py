@@ -84,10 +84,30 @@ def logging_continuous(account: AccountFacts, region: str) -> Result:
     return Result.failed(f"Region {region} had {len(gaps)} logging gap(s) in {window}: {listed}.")
 
 
-def _resources(account: AccountFacts) -> tamper.AuditResources | None:
+_RESOURCE_ATTRS = ("s3_bucket_name", "kms_key_id", "cloudwatch_logs_log_group_arn")
+
+
+def _unknown_resources(own: list[TrailFacts], account: AccountFacts) -> str | None:
+    """Why the set of audit resources (or where their events are recorded) is unknown, or None: an event on
+    a bucket we can't name, or in a region we did not look in, would otherwise read as "no event"."""
+    for trail in own:
+        for attr in _RESOURCE_ATTRS:
+            if getattr(trail, attr) is None:
+                return trail.errors.get(attr) or f"cloudtrail:DescribeTrails did not report trail {trail.name}"
+        bucket = account.buckets.get(trail.s3_bucket_name or "")
+        if bucket is not None and bucket.region is None and bucket.errors.get("region"):
+            return f"the region of bucket {bucket.name}, where its events are recorded, is unknown: " + \
+                bucket.errors["region"]
+    return None
+
+
+def _resources(account: AccountFacts) -> tamper.AuditResources | str | None:
     own = [t for t in account.trails or [] if t.owner_account_id in ("", account.account_id)]
     if not own:
         return None
+    unknown = _unknown_resources(own, account)
+    if unknown:
+        return unknown
     groups = {(t.cloudwatch_logs_log_group_arn or "").removesuffix(":*").split(":log-group:")[-1]
               for t in own if t.cloudwatch_logs_log_group_arn}
     metrics = {(m.metric_namespace, m.metric_name) for g in account.log_groups.values() if g.name in groups
@@ -111,6 +131,8 @@ def audit_resources_untampered(account: AccountFacts) -> Result:
         owners = sorted({t.owner_account_id for t in account.trails or []})
         return Result.not_applicable(f"Account {acct} owns no trail; the audit trail's resources belong to "
                                      f"account(s) {', '.join(owners)}, where their events are checked.")
+    if isinstance(res, str):
+        return Result.error(f"Tamper events of account {acct} are unknown: {res.rstrip('.')}.")
     found = tamper.find(history.tamper_events, res, history.deployer_roles)
     bad = [t for t in found if not t.by_deployer]
     info = [t for t in found if t.by_deployer]

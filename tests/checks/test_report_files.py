@@ -44,6 +44,32 @@ def test_write_atomic_keeps_mode_of_previous_report(tmp_path):
     assert os.stat(target).st_mode & 0o777 == 0o640
 
 
+def test_write_atomic_writes_through_a_fifo_instead_of_replacing_it(tmp_path):
+    """`--output /dev/null` as root replaced the device with a regular file (os.replace renames over
+    anything). A FIFO stands in for the device here: it must stay a FIFO and receive the report."""
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    write_atomic(str(fifo), "report")
+    reader.join(timeout=10)
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode) and got == [b"report"]
+
+
+def test_write_atomic_through_a_symlink_replaces_the_target_and_keeps_the_link(tmp_path):
+    target = tmp_path / "reports" / "latest.json"
+    target.parent.mkdir()
+    target.write_text("old")
+    link = tmp_path / "report.json"
+    link.symlink_to(target)
+    write_atomic(str(link), "new")
+    assert link.is_symlink() and target.read_text() == "new"
+
+
 class _Failing:
     def __init__(self, fd):
         self.fd = fd
@@ -57,33 +83,6 @@ class _Failing:
 
     def write(self, data):
         raise OSError(28, "No space left on device")
-
-
-def test_write_atomic_through_a_symlink_keeps_the_link(tmp_path):
-    real = tmp_path / "real.json"
-    real.write_text("old")
-    link = tmp_path / "latest.json"
-    link.symlink_to(real)
-    write_atomic(str(link), "new")
-    assert link.is_symlink() and real.read_text() == "new"
-
-
-def test_write_atomic_to_a_fifo_writes_through_and_leaves_it_a_fifo(tmp_path):
-    """``--output /dev/null`` or ``/dev/stdout`` must not be renamed over: as root that turned /dev/null into a
-    regular file for the whole machine. A named pipe stands in for the device here."""
-    import stat
-    import threading
-
-    fifo = tmp_path / "pipe"
-    os.mkfifo(fifo)
-    got = []
-    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
-    reader.start()
-    write_atomic(str(fifo), "through")
-    reader.join(timeout=10)
-    assert got == [b"through"]
-    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
-    assert sorted(os.listdir(tmp_path)) == ["pipe"]
 
 
 def test_write_atomic_to_dev_null_leaves_a_character_device():

@@ -42,6 +42,21 @@ def test_lake_on_grants_cloudtrail_lake_the_key(deploy):
     assert sorted(grant["Action"]) == ["kms:Decrypt", "kms:GenerateDataKey"]
 
 
+def test_lake_key_statement_is_the_one_the_cloudtrail_console_creates_for_event_data_stores():
+    """CloudTrail user guide, "Default KMS key policy created in CloudTrail console", section "Default KMS key
+    policy for CloudTrail Lake event data stores": the statement CloudTrail itself writes is
+    {"Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+     "Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Resource": "*"} with no Condition. Ours is that
+    statement (a Sid of our own aside): a condition CloudTrail Lake does not satisfy would make
+    CreateEventDataStore fail with InsufficientEncryptionPolicyException."""
+    from components.lake_policy import key_policy_statement
+
+    ours = key_policy_statement("aws", "eu-west-1", "111111111111")
+    assert {k: v for k, v in ours.items() if k != "Sid"} == {
+        "Effect": "Allow", "Principal": {"Service": "cloudtrail.amazonaws.com"},
+        "Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Resource": "*"}
+
+
 def test_lake_without_org_id_is_a_single_account_store(deploy):
     (store,) = deploy({"lake": True}).of_type(EDS)
     assert store.inputs["organizationEnabled"] is False

@@ -86,17 +86,16 @@ def test_member_and_its_bucket_owner_in_different_shards_merge_to_the_single_run
         assert all(f.status is Status.NOT_APPLICABLE and f"owned by account {archive};" in f.reason for f in rows)
 
 
-def test_scheduled_audit_names_the_owner_across_batches_of_one_account():
+def test_scheduled_audit_names_the_owner_across_batches_of_one_account_even_an_owner_without_trails():
     controls = [c for c in CONTROLS if c.id in BUCKET_CONTROLS]
     with mock_aws():
         session = boto3.Session(region_name="us-east-1")
         management, members = seed_organization(session, 3)
         archive, writer = members[0], members[2]
         _archive_layout(session, archive, writer)
-        # moto shows the organization trail to no member, so give the archive a trail of its own to it: an
-        # account without trails has no trail buckets, and then makes no s3:ListBuckets call (collect/buckets.py)
-        local = member_session(session, archive).client("cloudtrail")
-        local.create_trail(Name="local", S3BucketName=ARCHIVE_BUCKET, IsMultiRegionTrail=True)
+        # moto shows the organization trail to no member, so the archive sees no trail at all: it is named as
+        # the owner from its s3:ListBuckets, which it makes without a trail bucket of its own (collect/buckets.py)
+        assert member_session(session, archive).client("cloudtrail").list_trails()["Trails"] == []
         session.client("s3").create_bucket(Bucket="trailguard-results-owners")
         cfg = RunConfig(bucket="trailguard-results-owners", controls=tuple(c.id for c in controls))
         listed = list_accounts(session, cfg, "2026-03-01")

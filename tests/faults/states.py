@@ -104,10 +104,8 @@ def _cross_account_trail(archive, member, archive_id: str) -> None:
 
 
 def live_controls():
-    """The configuration controls, as before history and Lake landed. Left out for now (tests/history covers
-    their ERROR paths): History (CH), whose LookupEvents calls are paced by a real 2-per-second token bucket
-    per account and region, so hundreds of faulted runs would take many minutes; and Lake (CL), whose
-    organizations:DescribeOrganization call the replay does not match yet (SweepUnrecordedCall)."""
+    """Every control an account audit runs: configuration, history (CH, LookupEvents paced on a virtual
+    clock, see sweep.run_options) and Lake (CL)."""
     from checks.catalog import all_controls
 
-    return [c for c in all_controls() if "live" in c.targets and c.family not in ("history", "lake")]
+    return [c for c in all_controls() if "live" in c.targets]

@@ -31,6 +31,7 @@ FAULTS = ("denied", "throttled", "http500", "timeout", "missing-key", "wrong-typ
 EMPTY_IS_VALID = {("s3", "GetBucketLogging"), ("s3", "GetBucketVersioning"), ("s3", "GetBucketLocation")}
 # The throttling error code each service family sends (botocore's retry handler knows them all).
 _THROTTLE = {"s3": ("SlowDown", 503), "s3control": ("SlowDown", 503), "ec2": ("RequestLimitExceeded", 503)}
+GLOBAL_ALIASES = {"aws-global": "us-east-1"}
 
 
 @dataclass
@@ -47,6 +48,9 @@ def _key(service: str, operation: str, region: str, kwargs: dict) -> tuple:
     # Times in a request (LookupEvents' StartTime/EndTime: the history window ends "now") differ between the
     # recording and each replay; the call is the same call, so a time matches any time.
     kwargs = {k: "<time>" if isinstance(v, (dt.datetime, dt.date)) else v for k, v in kwargs.items()}
+    # A global service's client (organizations) names its region "aws-global" when botocore resolves AWS's
+    # partition endpoint, and the region it was made for behind a custom endpoint (the emulator's recording).
+    region = GLOBAL_ALIASES.get(region, region)
     return service, operation, region, json.dumps(kwargs, sort_keys=True, default=str)
 
 
@@ -159,12 +163,42 @@ class Outcome:
     aborted: str = ""
 
 
+class VirtualClock:
+    """LookupEvents' token buckets (2/s per account and region) on a clock whose sleep only advances it:
+    a replayed run is paced as a real one would be, without waiting for it."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.now = 0.0
+        self._lock = threading.Lock()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self.now += seconds
+
+
+def run_options(end: dt.datetime):
+    """History options of one run: the window ending at ``end`` (the recording's instant, as every run's
+    delivery ages are), its own virtual-clock pacer, and its own board, so no run inherits an organization
+    trail's history published by another (each state is audited as a single account)."""
+    from checks.history.options import HistoryOptions
+    from checks.history.ratelimit import Pacer
+    from checks.history.shared import Board
+
+    clock = VirtualClock()
+    return HistoryOptions(end=end, pacer=Pacer(clock=clock, sleep=clock.sleep), board=Board())
+
+
 def audit(session, account_id: str, controls, collected_at: dt.datetime) -> Outcome:
     from checks.collect import collect_account
     from checks.engine import evaluate
 
     try:
-        facts = collect_account(session, account_id=account_id, controls=controls)
+        facts = collect_account(session, account_id=account_id, controls=controls, history=run_options(collected_at))
         facts.collected_at = collected_at  # delivery ages measured from the same instant in every run
         found = evaluate(facts, controls)
     except Exception as exc:  # the invariant's third clause: a fault never aborts the run

@@ -29,12 +29,15 @@ def test_fault_sweep_every_operation_every_fault_keeps_the_invariant(swept_state
 
 
 def test_fault_sweep_records_the_calls_of_every_family(swept_states):
-    """The recorded operations cover what each family reads (a sweep over nothing proves nothing)."""
+    """The recorded operations cover what each family reads (a sweep over nothing proves nothing), history
+    (LookupEvents) and Lake (the provisioned stack's organization event data store) included."""
     ops = {op for state in swept_states.values() for op in ops_of(state.calls)}
     for expected in [("cloudtrail", "ListTrails"), ("cloudtrail", "DescribeTrails"), ("cloudtrail", "GetTrailStatus"),
                      ("cloudtrail", "GetEventSelectors"), ("s3", "ListBuckets"), ("s3", "GetBucketLogging"),
                      ("kms", "DescribeKey"), ("logs", "DescribeLogGroups"), ("ec2", "DescribeRegions"),
-                     ("cloudwatch", "DescribeAlarms"), ("s3control", "GetPublicAccessBlock")]:
+                     ("cloudwatch", "DescribeAlarms"), ("s3control", "GetPublicAccessBlock"),
+                     ("cloudtrail", "LookupEvents"), ("cloudtrail", "ListEventDataStores"),
+                     ("cloudtrail", "GetEventDataStore"), ("organizations", "DescribeOrganization")]:
         assert expected in ops, expected
 
 

@@ -15,12 +15,14 @@ from moto import mock_aws
 from checks.catalog import get
 from checks.collect import collect_account
 from checks.engine import evaluate
-from checks.history import ratelimit
+from checks.history import options
+from checks.history.ratelimit import Pacer
 from checks.model import Status
 from checks.sandbox import trail_history
 
 ACCOUNT, REGION, OTHER = "123456789012", "us-east-1", "eu-west-1"
 NOW = dt.datetime.now(dt.timezone.utc)
+FAST = Pacer(1000.0)  # the rate limit is tested in test_ratelimit.py
 MALLORY = "arn:aws:sts::123456789012:assumed-role/ops-admin/mallory"
 DEPLOYER = "arn:aws:sts::123456789012:assumed-role/trailguard-deployer/pulumi"
 
@@ -35,8 +37,7 @@ def world(monkeypatch):
         t for b in cloudtrail_backends[self.account_id].values() for t in b.trails.values()])
     monkeypatch.setattr(collect, "_regions", lambda c, facts: setattr(facts, "enabled_regions", (OTHER, REGION)))
     monkeypatch.setattr(clients, "RETRY_CONFIG", Config(retries={"mode": "standard", "max_attempts": 1}))
-    monkeypatch.setattr(ratelimit, "LOOKUP_EVENTS_RATE", 1000.0)
-    monkeypatch.setattr(ratelimit, "_BUCKETS", {})
+    monkeypatch.setattr(options, "_current", options.HistoryOptions(pacer=FAST))
     trail_history.install()
     with mock_aws():
         session = boto3.Session(region_name=REGION)
@@ -110,9 +111,8 @@ def test_cloudtrail_audit_resources_untampered_fail_key_disabled_and_bucket_poli
 
 
 def test_cloudtrail_audit_resources_untampered_pass_deployer_role_change_is_info(world, monkeypatch):
-    from checks.history import options
-
-    monkeypatch.setattr(options, "_current", options.HistoryOptions(days=7, deployer_roles=("trailguard-deployer",)))
+    monkeypatch.setattr(options, "_current", options.HistoryOptions(days=7, deployer_roles=("trailguard-deployer",),
+                                                                    pacer=FAST))
     seed("PutBucketPolicy", 3, actor=DEPLOYER, source="s3.amazonaws.com", bucketName="audit-trail-bucket")
     (finding,) = run(world, "cloudtrail_audit_resources_untampered")
     assert finding.status == Status.PASS
@@ -131,3 +131,39 @@ def test_cloudtrail_audit_resources_untampered_error_lookup_denied(world, monkey
         trail_history.LookupError_("AccessDeniedException", "not authorized")))
     (finding,) = run(world, "cloudtrail_audit_resources_untampered")
     assert finding.status == Status.ERROR and "cloudtrail:LookupEvents" in finding.reason
+
+
+@pytest.mark.parametrize("throttle_other", [False, True])
+def test_history_progress_counts_every_lookup_once_and_ends_complete(world, monkeypatch, throttle_other):
+    """One progress over every (region, event name) lookup: it ends at total/total, a region whose lookups
+    failed counts its unmade lookups as errors, and the number matches the LookupEvents requests made."""
+    from checks.progress import LineProgress
+
+    real = trail_history.lookup_events
+
+    def lookup(account, region, params):
+        if throttle_other and region == OTHER:
+            raise trail_history.LookupError_("ThrottlingException", "Rate exceeded")
+        return real(account, region, params)
+
+    monkeypatch.setattr(trail_history, "lookup_events", lookup)
+    lines: list[str] = []
+    progress = LineProgress(lines.append)
+    progress.noun, progress.verb, progress.doing = "history lookups", "done:", "looking up"
+    controls = [get("cloudtrail_logging_continuous"), get("cloudtrail_audit_resources_untampered")]
+    facts = collect_account(world, account_id=ACCOUNT, controls=controls,
+                            history=options.HistoryOptions(pacer=FAST, progress=progress))
+    total = progress.total
+    assert lines[0] == f"looking up {total} history lookups" and progress.done == total
+    assert lines[-1].startswith(f"done: {total}/{total} history lookups")
+    if throttle_other:  # the first lookup in OTHER failed (one request), the region's other names were skipped
+        assert progress.errors == len(trail_history_names()) and lines[-1].endswith(f"{progress.errors} errors")
+        assert facts.history.calls == total - progress.errors
+    else:
+        assert progress.errors == 0 and facts.history.calls == total  # every lookup is one page here
+
+
+def trail_history_names():
+    from checks.history.events import TRAIL_EVENTS
+
+    return TRAIL_EVENTS

@@ -57,7 +57,7 @@ def test_member_inherits_a_deleted_organization_trail_known_from_its_creation():
 
 
 def test_member_without_the_owner_in_the_run_uses_the_trail_status_times():
-    shared._ENTRIES.pop("888888888888", None)
+    shared.BOARD.forget("888888888888")
     member = _account(MEMBER)
     member.trails = [_org_trail(started=ago(3), stopped=ago(6))]
     member.trails[0].owner_account_id = "888888888888"

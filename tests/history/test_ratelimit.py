@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from checks.history.ratelimit import TokenBucket, bucket_for
+from checks.history.ratelimit import Pacer, TokenBucket, bucket_for
 
 
 class FakeClock:
@@ -43,6 +43,19 @@ def test_one_bucket_per_account_and_region():
     assert bucket_for("111111111111", "us-east-1") is not bucket_for("222222222222", "us-east-1")
 
 
-def test_rate_must_be_positive():
+def test_a_pacer_keeps_one_bucket_per_account_and_region_on_its_own_clock():
+    """The clock is a parameter of the run's pacer (the fault sweep passes a virtual one), not a module global."""
+    clock = FakeClock()
+    pacer = Pacer(2.0, clock=clock, sleep=clock.sleep)
+    assert pacer.bucket("111111111111", "us-east-1") is pacer.bucket("111111111111", "us-east-1")
+    assert pacer.bucket("111111111111", "us-east-1") is not bucket_for("111111111111", "us-east-1")
+    for _ in range(5):
+        pacer.bucket("111111111111", "us-east-1").acquire()
+    pacer.bucket("111111111111", "eu-west-1").acquire()  # another region: its own budget, no wait
+    assert clock.now == pytest.approx(1.5)
+
+
+@pytest.mark.parametrize("make", [TokenBucket, Pacer])
+def test_rate_must_be_positive(make):
     with pytest.raises(ValueError, match="rate 0"):
-        TokenBucket(0)
+        make(0)

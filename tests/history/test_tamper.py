@@ -28,6 +28,13 @@ CASES = [
                                         "PublicAccessBlockConfiguration": {**ALL_ON, "BlockPublicPolicy": False}},
      "bucket trail-logs"),
     ("PutBucketPublicAccessBlock", S3, {"bucketName": "trail-logs", "PublicAccessBlockConfiguration": ALL_ON}, None),
+    ("DeleteBucketPublicAccessBlock", S3, {"bucketName": "trail-logs"}, "bucket trail-logs"),
+    # the S3 API operation names, looked up too (checks/history/events.py TAMPER_EVENTS says why)
+    ("PutPublicAccessBlock", S3, {"bucketName": "trail-logs",
+                                  "PublicAccessBlockConfiguration": {**ALL_ON, "RestrictPublicBuckets": False}},
+     "bucket trail-logs"),
+    ("PutPublicAccessBlock", S3, {"bucketName": "trail-logs", "PublicAccessBlockConfiguration": ALL_ON}, None),
+    ("DeletePublicAccessBlock", S3, {"bucketName": "trail-logs"}, "bucket trail-logs"),
     ("DisableKey", KMS, {"keyId": KEY}, f"key {KEY}"),
     ("ScheduleKeyDeletion", KMS, {"keyId": "1234abcd-12ab-34cd-56ef-1234567890ab"},
      "key 1234abcd-12ab-34cd-56ef-1234567890ab"),
@@ -69,3 +76,47 @@ def test_failed_calls_and_duplicates_are_not_tamper_events():
     ok = event("DeleteBucketPolicy", 2, source=S3, bucketName="trail-logs")
     failed = event("DeleteBucketPolicy", 1, source=S3, bucketName="trail-logs", error="AccessDenied")
     assert [t.event for t in find([ok, failed, ok], RES, ())] == [ok]
+
+
+def _account_with_trail(**trail_kw):
+    from checks.facts import AccountFacts, BucketFacts, TrailFacts
+    from checks.history.facts import HistoryFacts
+    from history_support import END, START
+
+    trail = TrailFacts(arn="arn:aws:cloudtrail:us-east-1:111111111111:trail/t", name="t", home_region="us-east-1",
+                       owner_account_id="111111111111", **trail_kw)
+    facts = AccountFacts(account_id="111111111111", trails=[trail], collected_at=END)
+    facts.buckets["trail-logs"] = BucketFacts(name="trail-logs", region="us-east-1")
+    facts.history = HistoryFacts(start=START, end=END, days=7, regions=("us-east-1",),
+                                 tamper_events=(event("PutBucketPolicy", 3, source=S3, bucketName="trail-logs"),))
+    return facts
+
+
+DESCRIBED = {"s3_bucket_name": "trail-logs", "kms_key_id": "", "cloudwatch_logs_log_group_arn": ""}
+DENIED = "cloudtrail:DescribeTrails failed for trail t: AccessDenied."
+
+
+@pytest.mark.parametrize("unknown", sorted(DESCRIBED))
+def test_cloudtrail_audit_resources_untampered_error_trail_resources_unknown(unknown):
+    """Found by the fault sweep: with DescribeTrails denied, the trail's bucket is unknown, so no event could
+    match it and the control said PASS over a PutBucketPolicy on the real bucket. Unknown resources are ERROR."""
+    from checks.model import Status
+    from checks.rules.history import audit_resources_untampered
+
+    facts = _account_with_trail(**{**DESCRIBED, unknown: None})
+    facts.trails[0].errors[unknown] = DENIED
+    result = audit_resources_untampered(facts)
+    assert result.status == Status.ERROR and "cloudtrail:DescribeTrails" in result.reason
+    assert audit_resources_untampered(_account_with_trail(**DESCRIBED)).status == Status.FAIL
+
+
+def test_cloudtrail_audit_resources_untampered_error_bucket_region_unknown():
+    """S3 records a bucket's events in the bucket's region: with GetBucketLocation failed, where to look is unknown."""
+    from checks.model import Status
+    from checks.rules.history import audit_resources_untampered
+
+    facts = _account_with_trail(**DESCRIBED)
+    facts.buckets["trail-logs"].region = None
+    facts.buckets["trail-logs"].errors["region"] = "s3:GetBucketLocation failed for bucket trail-logs: SlowDown."
+    result = audit_resources_untampered(facts)
+    assert result.status == Status.ERROR and "s3:GetBucketLocation" in result.reason

@@ -88,19 +88,18 @@ def _evaluate(facts: "AccountFacts", controls: Sequence["Control"]) -> list[Find
 
 
 def _client(session: "boto3.Session", service: str):
-    from botocore.config import Config
+    from checks import sdk_config
 
-    # Run-level calls (identity, organization, account list): 3 attempts in all, and short timeouts so that
-    # a dead endpoint stops the run in seconds (docs/org.md).
-    return session.client(service, config=Config(retries={"mode": "standard", "total_max_attempts": 3},
-                                                 connect_timeout=5, read_timeout=10))
+    # Run-level calls (organization, account list): short timeouts so that a dead endpoint stops the run
+    # in seconds (docs/org.md).
+    return session.client(service, config=sdk_config.run_level())
 
 
 def caller_identity(session: "boto3.Session") -> tuple[str, str]:
     """(account id, partition) of the caller; raises on bad credentials (the CLI exits 2)."""
-    from checks.audit import identity_config
+    from checks import sdk_config
 
-    ident = session.client("sts", config=identity_config()).get_caller_identity()
+    ident = session.client("sts", config=sdk_config.identity()).get_caller_identity()
     return ident["Account"], ident["Arn"].split(":")[1]
 
 

@@ -282,6 +282,9 @@ def _run(args, controls):
         session = boto3.Session(profile_name=args.profile, region_name=os.environ["AWS_REGION"])
     if not session.region_name:
         raise FatalError("no AWS region: pass --region or set AWS_REGION (or AWS_DEFAULT_REGION).")
+    from checks.collect.slim_models import use_slim_models
+
+    use_slim_models(session)  # our own Session: ec2 with DescribeRegions only (~100 ms less CPU)
     if not args.org:
         from checks.audit import audit_account
 

@@ -136,7 +136,10 @@ def _child(job: _Job, conn) -> None:
     try:
         from checks import org
 
+        from checks.collect.slim_models import use_slim_models
+
         session = job.spec.session()
+        use_slim_models(session)  # the child's own Session (checks/collect/slim_models.py)
         factory = job.session_factory(session, role_name=job.role_name, partition=job.partition,
                                       external_id=job.external_id, max_connections=job.workers)
         outcomes = org._run_pool(factory, job.accounts, caller=job.caller, controls=job.controls,

@@ -21,8 +21,20 @@ class ReportWriteError(OSError):
 
 
 def write_atomic(path: str, data: str | bytes) -> None:
-    """Write ``data`` (text is UTF-8) to ``path`` all at once, or not at all (raises ReportWriteError)."""
+    """Write ``data`` (text is UTF-8) to ``path`` all at once, or not at all (raises ReportWriteError).
+
+    A path that exists and is not a regular file (``/dev/null``, a FIFO, ``/dev/stdout``) is written to, never
+    renamed over: renaming would replace the device itself (run as root, ``--output /dev/null`` turned
+    /dev/null into a regular file for the whole machine).
+    """
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    if _special(path):
+        try:
+            with open(path, "wb") as fh:
+                fh.write(payload)
+            return
+        except OSError as exc:
+            raise ReportWriteError(path, exc.strerror or str(exc)) from None
     folder = os.path.dirname(os.path.abspath(path))
     tmp = None
     try:
@@ -45,6 +57,15 @@ def write_atomic(path: str, data: str | bytes) -> None:
                 os.unlink(tmp)
             except OSError:
                 pass
+
+
+def _special(path: str) -> bool:
+    import stat
+
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)  # follows links: /dev/stdout -> /proc/self/fd/1
+    except OSError:
+        return False  # missing (created below) or unreadable (the write below names the error)
 
 
 def _umask() -> int:

@@ -57,3 +57,21 @@ class _Failing:
 
     def write(self, data):
         raise OSError(28, "No space left on device")
+
+
+def test_write_atomic_writes_into_a_fifo_instead_of_replacing_it(tmp_path):
+    """Like /dev/null or /dev/stdout: renaming over a non-regular file would replace the device itself."""
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    write_atomic(str(fifo), "report\n")
+    reader.join(10)
+    assert got == [b"report\n"]
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["pipe"]  # no temporary file left
+

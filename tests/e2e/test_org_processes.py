@@ -112,3 +112,27 @@ def test_processes_report_equals_the_single_process_report(seed, server_env, mon
     # one bar: the parent's Progress saw every audited account once, from all processes
     assert progress.total == len(progress.advanced) and progress.finished == 1
     assert len(set(progress.advanced)) == len(progress.advanced) >= 2
+
+
+def test_a_shard_audited_by_processes_equals_the_shard_audited_by_one(server_env, monkeypatch):
+    """``--shard K/N --processes P``: the account filter and the shard section (coverage and ownership evidence,
+    gathered through ``on_trails``) come out the same when the shard's accounts are split over processes."""
+    from checks.org_shard import Shard, audit_shard
+
+    rnd = random.Random(11)
+    session = boto3.Session(region_name="us-east-1")
+    options, denied, _ = _random_org(rnd, session)
+    monkeypatch.setenv(DENY_ENV, ",".join(denied))
+
+    def report(processes: int) -> str:
+        run = audit_shard(Shard(1, 2), session, CONTROLS, workers=2, session_factory=DenyingFactory,
+                          processes=processes, **options)
+        return timeless(render("json", run, CONTROLS, ReportOptions(generated_at=AT)))
+
+    single = report(1)
+    assert '"shard"' in single
+    spread = []
+    real = org_procs.run_in_processes
+    monkeypatch.setattr(org_procs, "run_in_processes", lambda *a, **k: spread.append(len(a[1])) or real(*a, **k))
+    assert report(2) == single
+    assert spread and spread[0] >= 2  # the shard's accounts were split over the two processes

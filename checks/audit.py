@@ -50,15 +50,10 @@ def audit_account(
 
 
 def identity_config():
-    """For sts:GetCallerIdentity before a run: 2 attempts in all, 5 s connect and 5 s read timeouts.
+    """For sts:GetCallerIdentity before a run (checks/sdk_config.py: 2 attempts, 5 s timeouts)."""
+    from checks import sdk_config
 
-    The call only proves the credentials and endpoint work; a dead or hanging endpoint must end the run in
-    seconds (at most 2 x 10 s plus backoff), not after a collection's retry budget. botocore's
-    "max_attempts" counts retries only, so total_max_attempts is used.
-    """
-    from botocore.config import Config
-
-    return Config(retries={"total_max_attempts": 2, "mode": "standard"}, connect_timeout=5, read_timeout=5)
+    return sdk_config.identity()
 
 
 def caller_account_id(session: "boto3.Session") -> str:

@@ -60,6 +60,16 @@ def _workers(value: str) -> int:
     return n
 
 
+def _processes(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if not 1 <= n <= 64:  # checks.org_procs.MAX_PROCESSES (not imported: start-up)
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number from 1 to 64")
+    return n
+
+
 def _seconds(value: str) -> float:
     try:
         n = float(value)
@@ -157,6 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
     org.add_argument("--accounts", type=_accounts, metavar="IDS", help="only these 12-digit account ids")
     org.add_argument("--exclude-accounts", type=_accounts, metavar="IDS", help="leave out these account ids")
     org.add_argument("--workers", type=_workers, metavar="N", help="accounts audited at once, 1-64 (default: 8)")
+    org.add_argument("--processes", type=_processes, metavar="N",
+                     help="processes auditing accounts side by side, each with --workers threads, 1-64 "
+                          "(default: the CPU cores available, fewer for small organizations; 1: one process)")
     org.add_argument("--shard", type=_shard, metavar="K/N",
                      help="audit only shard K of N (stable account hash); combine the JSON reports with `merge`")
     history_options.add_arguments(aud)  # --history-days, --deployer-role (issue 14)
@@ -210,7 +223,8 @@ def _check_org_flags(parser, args) -> None:
     if args.org:
         return
     given = [f"--{n.replace('_', '-')}" for n in ("role_name", "external_id", "accounts", "exclude_accounts",
-                                                   "workers", "shard") if getattr(args, n) is not None]
+                                                   "workers", "processes", "shard")
+             if getattr(args, n) is not None]
     if given:
         parser.error(f"{', '.join(given)} only apply with --org.")
 
@@ -268,6 +282,9 @@ def _run(args, controls):
         session = boto3.Session(profile_name=args.profile, region_name=os.environ["AWS_REGION"])
     if not session.region_name:
         raise FatalError("no AWS region: pass --region or set AWS_REGION (or AWS_DEFAULT_REGION).")
+    from checks.collect.slim_models import use_slim_models
+
+    use_slim_models(session)  # our own Session: ec2 with DescribeRegions only (~100 ms less CPU)
     if not args.org:
         from checks.audit import audit_account
 
@@ -292,7 +309,7 @@ def _run(args, controls):
             session, controls, role_name=args.role_name or DEFAULT_ROLE, external_id=args.external_id,
             accounts=args.accounts, exclude_accounts=args.exclude_accounts, workers=args.workers or 8,
             progress=make_progress(quiet=args.quiet), required_tags=tuple(args.required_tags or ()),
-            account_timeout=args.account_timeout,
+            account_timeout=args.account_timeout, processes=args.processes,
         )
     except nothing_to_audit as exc:  # a run that audits nothing must not pass a pipeline gate
         raise FatalError(f"--org: {exc}") from None

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Callable, Sequence
 from checks.model import AuditRun, Finding, Status
 from checks.org_coverage import attribute_coverage
 from checks.org_owners import ownership_evidence, resolve_bucket_owners
+from checks.org_procs import choose_processes
 from checks.org_sessions import ROLE_SESSION_NAME, SessionFactory, scrub
 from checks.progress import Progress, as_progress, make_progress
 
@@ -87,19 +88,18 @@ def _evaluate(facts: "AccountFacts", controls: Sequence["Control"]) -> list[Find
 
 
 def _client(session: "boto3.Session", service: str):
-    from botocore.config import Config
+    from checks import sdk_config
 
-    # Run-level calls (identity, organization, account list): 3 attempts in all, and short timeouts so that
-    # a dead endpoint stops the run in seconds (docs/org.md).
-    return session.client(service, config=Config(retries={"mode": "standard", "total_max_attempts": 3},
-                                                 connect_timeout=5, read_timeout=10))
+    # Run-level calls (organization, account list): short timeouts so that a dead endpoint stops the run
+    # in seconds (docs/org.md).
+    return session.client(service, config=sdk_config.run_level())
 
 
 def caller_identity(session: "boto3.Session") -> tuple[str, str]:
     """(account id, partition) of the caller; raises on bad credentials (the CLI exits 2)."""
-    from checks.audit import identity_config
+    from checks import sdk_config
 
-    ident = session.client("sts", config=identity_config()).get_caller_identity()
+    ident = session.client("sts", config=sdk_config.identity()).get_caller_identity()
     return ident["Account"], ident["Arn"].split(":")[1]
 
 
@@ -273,6 +273,7 @@ def audit_organization(
     account_timeout: float | None = None,
     account_filter: Callable[[str], bool] | None = None,
     on_trails: Callable[[dict, str | None, dict], None] | None = None,
+    processes: int | None = 1,
 ) -> AuditRun:
     """Audit every selected ACTIVE account of the caller's organization; see the module docstring.
 
@@ -281,8 +282,12 @@ def audit_organization(
     ``account_filter`` keeps only the accounts (listed or requested) it accepts, after selection, so the
     run notes stay the whole organization's; ``on_trails(trails_by_account, management_id, ownership)``
     sees what coverage is judged from and each collected account's bucket-ownership evidence
-    (checks/org_owners.py). Both serve ``--shard`` (checks/org_shard.py).
+    (checks/org_owners.py). Both serve ``--shard`` (checks/org_shard.py). ``processes`` > 1 audits the
+    accounts in that many processes of ``workers`` threads each (checks/org_procs.py; None: the cores
+    available, fewer for small organizations); the report is the same. ``session_factory`` must then be
+    importable by name (it is sent to the child processes).
     """
+    choose_processes(processes, 0)  # a bad value fails before any AWS call
     caller, partition = caller_identity(session)
     notes: list[str] = []
     org: dict = {}
@@ -294,8 +299,6 @@ def audit_organization(
     notes.extend(select_notes)
     if account_filter is not None:
         chosen, unknown = [a for a in chosen if account_filter(a)], [a for a in unknown if account_filter(a)]
-    factory = session_factory(session, role_name=role_name, partition=partition, external_id=external_id,
-                              max_connections=workers)
     tag_keys = tuple(required_tag_keys or required_tags or ())
 
     outcomes = [
@@ -303,11 +306,21 @@ def audit_organization(
                                    "not audited.", a, "not_in_organization"), None, "not in the organization")
         for a in unknown
     ]
-    outcomes += _run_pool(factory, chosen, caller=caller, controls=controls, tag_keys=tag_keys,
-                          external_id=external_id, workers=workers, progress=as_progress(progress),
-                          account_timeout=account_timeout)
+    processes = choose_processes(processes, len(chosen))
+    if processes > 1 and len(chosen) > 1:  # checks/org_procs.py: same outcomes, evaluated in the children
+        from checks.org_procs import run_in_processes
 
-    _evaluate_all(outcomes, controls, external_id)
+        outcomes += run_in_processes(session, chosen, processes, caller=caller, partition=partition,
+                                     controls=controls, role_name=role_name, external_id=external_id,
+                                     workers=workers, tag_keys=tag_keys, account_timeout=account_timeout,
+                                     session_factory=session_factory, progress=as_progress(progress))
+    else:
+        factory = session_factory(session, role_name=role_name, partition=partition, external_id=external_id,
+                                  max_connections=workers)
+        outcomes += _run_pool(factory, chosen, caller=caller, controls=controls, tag_keys=tag_keys,
+                              external_id=external_id, workers=workers, progress=as_progress(progress),
+                              account_timeout=account_timeout)
+        _evaluate_all(outcomes, controls, external_id)
     trails = {o.account_id: o.trails for o in outcomes}
     coverage = attribute_coverage(trails, management_id)
     if on_trails is not None:

@@ -135,7 +135,8 @@ class SessionFactory:
     ) -> None:
         import boto3
         import botocore.session
-        from botocore.config import Config
+
+        from checks import sdk_config
 
         self.role_name = role_name
         self.partition = partition
@@ -146,7 +147,7 @@ class SessionFactory:
         self.region = base.region_name or "us-east-1"
         self._base_credentials = base.get_credentials()
         self._sts = base.client("sts", region_name=self.region,
-                                config=Config(retries={"mode": "standard", "max_attempts": 4}))
+                                config=sdk_config.assume_role())
         self.routed = _RoutedCredentials()
         core = botocore.session.Session(profile=_profile(base))
         # The caller's loader already holds the service models it parsed (sts, organizations). It is used
@@ -157,7 +158,7 @@ class SessionFactory:
         core._credentials = self.routed
         self.session = boto3.Session(botocore_session=core, region_name=self.region)
         # Every worker may use the same client at once: one pooled connection per worker, not urllib3's 10.
-        self._pool_config = Config(max_pool_connections=max(10, max_connections))
+        self._pool_config = sdk_config.pool(max_connections)
         self._clients: dict[tuple, Any] = {}
         self._lock = threading.Lock()  # client building
         self._count_lock = threading.Lock()

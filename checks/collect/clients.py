@@ -1,10 +1,8 @@
 """One way to make boto3 clients and to word a failed call, shared by the core collectors.
 
 Clients come from the injected Session (so AWS_ENDPOINT_URL, profiles and assumed-role credentials work
-as boto3 resolves them) with one botocore Config: per-call connect and read timeouts, and botocore's
-"standard" retries (exponential backoff with jitter, 4 attempts in all). Not "adaptive": its client-side
-rate limiter lives in the client, and an organization run shares one client per service and region
-among all accounts, so one throttled account would slow every other account down (docs/audit.md).
+as boto3 resolves them) with one botocore Config, ``checks.sdk_config.collect()``: per-call connect and
+read timeouts, and botocore's "standard" retries, 4 attempts in all (why not "adaptive": see there).
 No module-level clients: each audited account (org mode) brings its own Session.
 
 Every successful answer is checked before a collector reads it (``check_answer``): a value whose type
@@ -18,15 +16,13 @@ import re
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from checks import sdk_config
 from checks.collect.deadline import check_deadline
+from checks.sdk_config import CONNECT_TIMEOUT_S, READ_TIMEOUT_S, TOTAL_ATTEMPTS  # noqa: F401 - re-exported
 
-# total_max_attempts counts the first attempt (botocore's "max_attempts" counts only the retries).
-CONNECT_TIMEOUT_S, READ_TIMEOUT_S, TOTAL_ATTEMPTS = 5, 20, 4
-RETRY_CONFIG = Config(retries={"mode": "standard", "total_max_attempts": TOTAL_ATTEMPTS},
-                      connect_timeout=CONNECT_TIMEOUT_S, read_timeout=READ_TIMEOUT_S)
+RETRY_CONFIG = sdk_config.collect()
 CALL_ERRORS = (ClientError, BotoCoreError)
 
 # Keys a successful answer always carries (AWS API references); without them the answer is not understood.

@@ -165,11 +165,10 @@ def merge_run(session: "boto3.Session", cfg: RunConfig, run_id: str) -> dict:
     from checks.audit import exit_code
     from checks.catalog import all_controls
     from checks.merge.core import load_part, merge_parts
-    from botocore.config import Config
-
+    from checks import sdk_config
     from checks.report import ReportOptions, render, status_counts
 
-    s3 = session.client("s3", config=Config(max_pool_connections=MERGE_READERS))
+    s3 = session.client("s3", config=sdk_config.pool(MERGE_READERS))
     manifest = _get_json(s3, cfg.bucket, f"runs/{run_id}/manifest.json")
     if manifest is None:
         raise ValueError(f"s3://{cfg.bucket}/runs/{run_id}/manifest.json is missing; list_accounts did not run.")

@@ -12,8 +12,9 @@ import threading
 import zlib
 from typing import Any
 
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
+
+from checks import sdk_config
 
 from checks.verify import digest as dg
 from checks.verify.facts import DigestRead, LogRead
@@ -40,8 +41,7 @@ class Clients:
 
     def __init__(self, session: Any, workers: int) -> None:
         self.session = session
-        self._config = Config(retries={"mode": "adaptive", "max_attempts": 8},
-                              max_pool_connections=max(10, workers + 2))
+        self._config = sdk_config.verify(workers)
         self._lock = threading.Lock()
         self._cache: dict[tuple[str, str], Any] = {}
 

@@ -75,6 +75,9 @@ def test_audit_exit_code_follows_fail_on(stub_audit, capsys, findings, args, cod
         (["audit", "--org", "--exclude-accounts", "abc"], ["--exclude-accounts", "12-digit"]),
         (["audit", "--org", "--workers", "0"], ["--workers", "1 to 64"]),
         (["audit", "--org", "--workers", "65"], ["--workers", "1 to 64"]),
+        (["audit", "--org", "--processes", "0"], ["--processes", "'0'", "1 to 64"]),
+        (["audit", "--org", "--processes", "two"], ["--processes", "'two'", "1 to 64"]),
+        (["audit", "--processes", "2"], ["--processes only apply with --org"]),
         (["audit", "--accounts", ACCT], ["--accounts only apply with --org"]),
         (["audit", "--role-name", "R"], ["--role-name only apply with --org"]),
         (["audit", "--endpoint-url", "localhost:5000"], ["--endpoint-url", "http(s)://"]),
@@ -178,12 +181,12 @@ def test_org_flags_are_passed_to_audit_organization(stub_audit, capsys, monkeypa
 
     monkeypatch.setitem(sys.modules, "checks.org", types.SimpleNamespace(audit_organization=fake_org))
     code = main(["audit", "--org", "--quiet", "--accounts", ACCT, "--exclude-accounts", "222222222222",
-                 "--workers", "3", "--external-id", "xyz", "--fail-on", "high"])
+                 "--workers", "3", "--processes", "2", "--external-id", "xyz", "--fail-on", "high"])
     assert code == 0
     progress = seen.pop("progress")
     assert seen == {"role_name": "OrganizationAccountAccessRole", "external_id": "xyz", "accounts": [ACCT],
                     "exclude_accounts": ["222222222222"], "workers": 3, "required_tags": (),
-                    "account_timeout": 300}
+                    "account_timeout": 300, "processes": 2}
     assert hasattr(progress, "advance")  # a checks.progress.Progress (silent under --quiet)
     assert "organization-trail" in capsys.readouterr().out
 

@@ -12,8 +12,9 @@ from typing import Sequence
 
 from checks.catalog import Control
 from checks.facts import AccountFacts, TrailFacts
-from checks.model import Finding, Result
+from checks.model import Finding, Result, sentence
 from checks.rules import Rule, all_rules
+from checks.rules.subjects import bucket_arn
 
 ACCOUNT_REGION = "global"  # region of findings about the whole account
 
@@ -32,11 +33,11 @@ def _results(account: AccountFacts, rule: Rule) -> list[Result]:
     acct = account.account_id
     if account.trails is None:
         reason = account.errors.get("trails") or "cloudtrail:ListTrails did not answer"
-        return [Result.error(_sentence(reason), resource=acct, region=ACCOUNT_REGION)]
+        return [Result.error(sentence(reason), resource=acct, region=ACCOUNT_REGION)]
     if rule.scope == "region":
         if account.enabled_regions is None:
             reason = account.errors.get("regions") or "ec2:DescribeRegions did not answer"
-            return [Result.error(_sentence(reason), resource=acct, region=ACCOUNT_REGION)]
+            return [Result.error(sentence(reason), resource=acct, region=ACCOUNT_REGION)]
         return [_call(rule, f"region {r}", account, r, default=(acct, r)) for r in sorted(account.enabled_regions)]
     if not account.trails:
         return [Result.failed(f"Account {acct} has no CloudTrail trail.", resource=acct, region=ACCOUNT_REGION)]
@@ -64,7 +65,7 @@ def _bucket_default(account: AccountFacts, trail: TrailFacts) -> tuple[str, str]
         return trail.arn, trail.home_region
     bucket = account.buckets.get(trail.s3_bucket_name)
     region = (bucket.region if bucket and bucket.region else "") or trail.home_region
-    return f"arn:{account.partition}:s3:::{trail.s3_bucket_name}", region
+    return bucket_arn(account, trail.s3_bucket_name), region
 
 
 def _call(rule: Rule, subject: str, *args, default: tuple[str, str]):
@@ -97,7 +98,4 @@ def _finding(account: AccountFacts, control: Control, result: Result) -> Finding
         region=result.region, resource=result.resource, reason=result.reason, title=control.title,
     )
 
-
-def _sentence(text: str) -> str:
-    return text.rstrip().rstrip(".") + "."
 

@@ -145,10 +145,7 @@ class BucketFacts:
     # owned by another account, so ownership-dependent controls are NOT_APPLICABLE, not ERROR.
     owned_elsewhere: bool = False
     exists: bool | None = None  # False: s3 answered NoSuchBucket (deleted); None: not asked or unknown
-
-    @property
-    def arn(self) -> str:
-        return f"arn:aws:s3:::{self.name}"
+    # No ``arn`` here: a bucket's ARN depends on the account's partition (checks.arns.s3_bucket_arn).
 
 
 # --- KMS and CloudWatch Logs ------------------------------------------------------------------------

@@ -35,6 +35,18 @@ class Severity(str, enum.Enum):
 _SEVERITY_RANK = {Severity.CRITICAL: 4, Severity.HIGH: 3, Severity.MEDIUM: 2, Severity.LOW: 1}
 
 
+def sentence(text: str) -> str:
+    """A status reason as one sentence: capitalised and ending with exactly one period.
+
+    Collector messages may or may not carry a period. A first word that is a name keeps its case: an API
+    name (``logs:DescribeMetricFilters``), a camelCase property (``enableLogFileValidation``)."""
+    text = text.rstrip().rstrip(".")
+    first = text.split(" ", 1)[0]
+    if first.islower() and ":" not in first:
+        text = text[:1].upper() + text[1:]
+    return text + "."
+
+
 @dataclass(frozen=True)
 class Result:
     """What one predicate says about one subject. `reason` is one sentence naming the resource."""

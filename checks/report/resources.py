@@ -10,32 +10,9 @@ from __future__ import annotations
 
 import functools
 
-from checks.arns import arn_part
+from checks.arns import ACCOUNT_TYPE, OTHER_TYPE, arn_part, is_arn, resource_type  # noqa: F401 (re-exported)
 
-# (ARN service, first segment of the ARN's resource part) -> ASFF resource type
-_TYPES = {
-    ("cloudtrail", "trail"): "AwsCloudTrailTrail",
-    ("s3", ""): "AwsS3Bucket",
-    ("kms", "key"): "AwsKmsKey",
-    ("sns", ""): "AwsSnsTopic",
-    ("sqs", ""): "AwsSqsQueue",
-    ("iam", "role"): "AwsIamRole",
-    ("cloudwatch", "alarm"): "AwsCloudWatchAlarm",
-}
-ACCOUNT = "AwsAccount"
-OTHER = "Other"
-
-
-def is_arn(resource: str) -> bool:
-    return resource.startswith("arn:") and len(resource.split(":", 5)) == 6
-
-
-def resource_type(resource: str) -> str:
-    if not is_arn(resource):
-        return ACCOUNT if resource.isdigit() or not resource else OTHER
-    service, rest = arn_part(resource, 2), resource.split(":", 5)[5]
-    head = rest.replace(":", "/").split("/", 1)[0] if ("/" in rest or ":" in rest) else ""
-    return _TYPES.get((service, head)) or _TYPES.get((service, "")) or OTHER
+ACCOUNT, OTHER = ACCOUNT_TYPE, OTHER_TYPE
 
 
 def partition(resource: str, region: str = "") -> str:

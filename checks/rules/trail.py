@@ -8,15 +8,12 @@ its settings are assessed once, in the account that owns it.
 from __future__ import annotations
 
 from checks.facts import AccountFacts, TrailFacts
-from checks.model import Result, Status
+from checks.model import Result, Status, sentence
 from checks.rules import rule
 from checks.rules import trail_buckets  # noqa: F401  (registers the bucket-scope rules)
 from checks.rules.selectors import management_coverage, s3_object_coverage
-from checks.rules.trail_common import (
-    MAX_DELIVERY_AGE, Verdict, age, foreign_trail, logging_verdict, missing, multi_region_logging,
-    sentence,
-    some_trail,
-)
+from checks.rules.subjects import find_key, foreign_trail, missing
+from checks.rules.trail_common import MAX_DELIVERY_AGE, Verdict, age, logging_verdict, multi_region_logging, some_trail
 
 _PASS = (Status.PASS, "")
 
@@ -135,7 +132,7 @@ def kms_verdict(account: AccountFacts, trail: TrailFacts) -> Verdict:
         return Status.ERROR, missing(trail, "kms_key_id", "cloudtrail:DescribeTrails")
     if trail.kms_key_id == "":
         return Status.FAIL, "does not encrypt its logs with a KMS key"
-    key = account.keys.get(trail.kms_key_id)
+    key = find_key(account, trail.kms_key_id)
     # Only an own key's state is judged here; a key owned elsewhere is its owner's to assess. No facts at
     # all (a stack view that does not model keys) leaves the trail's own setting to judge.
     if key is None or (key.owner_account_id or account.account_id) != account.account_id:

@@ -18,6 +18,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from checks.arns import s3_bucket_arn
 from checks.facts import (
     AccountFacts, Alarm, BucketFacts, Grant, KeyFacts, LogGroupFacts, MetricFilter, MetricQuery, MetricTransformation,
     PublicAccessBlock, TopicFacts,
@@ -155,7 +156,7 @@ class _Builder:
                                 object_ownership="", policy_is_public=False)
             self._acl(facts, res.get("acl"), res.name)
             self.view.account.buckets[name] = facts
-            self.own("bucket", res, name, facts.arn)
+            self.own("bucket", res, name, s3_bucket_arn(self.p.partition, name))
         for types, apply in ((PUBLIC_ACCESS_BLOCK, self._pab), (OWNERSHIP, self._ownership),
                              (VERSIONING, self._versioning), (ENCRYPTION, self._encryption),
                              (POLICY, self._policy), (LOGGING, self._logging), (OBJECT_LOCK, self._lock),

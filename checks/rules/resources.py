@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from checks.facts import AccountFacts, TrailFacts
 from checks.model import Result
+from checks.params import AuditParams
 from checks.rules import rule
 from checks.rules.bucket_exposure import as_list
 from checks.rules.subjects import bucket_arn, bucket_fact, owned_elsewhere, trail_key, trail_log_group
@@ -60,11 +61,12 @@ def kms_trail_key_lockout_safety_check_enabled(account: AccountFacts, trail: Tra
 
 
 @rule("cloudwatch_trail_log_group_retention_sufficient", "trail")
-def cloudwatch_trail_log_group_retention_sufficient(account: AccountFacts, trail: TrailFacts) -> Result:
+def cloudwatch_trail_log_group_retention_sufficient(account: AccountFacts, trail: TrailFacts,
+                                                    params: AuditParams) -> Result:
     group = _own_trail(account, trail) or trail_log_group(account, trail)
     if isinstance(group, Result):
         return group
-    days, minimum = group.retention_in_days, account.min_log_retention_days
+    days, minimum = group.retention_in_days, params.min_log_retention_days
     if days is None:
         return Result.error(group.errors.get("retention_in_days")
                             or f"logs:DescribeLogGroups did not report the retention of {group.name}.",
@@ -198,8 +200,8 @@ def s3_trail_bucket_public_access_block_enabled(account: AccountFacts, trail: Tr
 
 
 @rule("cloudtrail_organization_trail_enabled", "trail")
-def cloudtrail_organization_trail_enabled(account: AccountFacts, trail: TrailFacts) -> Result:
-    if not account.expect_organization_trail:
+def cloudtrail_organization_trail_enabled(account: AccountFacts, trail: TrailFacts, params: AuditParams) -> Result:
+    if not params.expect_organization_trail:
         return Result.not_applicable(f"The configuration does not expect trail {trail.name} to be an "
                                      "organization trail.")
     if trail.is_organization is None:

@@ -10,20 +10,20 @@ from typing import Callable
 
 from checks.facts import AccountFacts, TrailFacts
 from checks.model import Result, Status, sentence
-from checks.rules.subjects import foreign_trail, missing  # noqa: F401 (re-exported for the trail rules)
+from checks.params import AuditParams
+from checks.rules.subjects import missing
 
 Verdict = tuple[Status, str]
 MAX_DELIVERY_AGE = dt.timedelta(hours=24)  # CT-03/CT-08: older than this means delivery has stalled
 
 
-def now(account: AccountFacts) -> dt.datetime:
-    return account.collected_at or dt.datetime.now(dt.timezone.utc)
-
-
-def age(account: AccountFacts, when: dt.datetime) -> dt.timedelta:
+def age(params: AuditParams, when: dt.datetime) -> dt.timedelta:
+    """How long before the run's instant (``params.now``, the collection time) ``when`` was."""
+    if params.now is None:
+        raise ValueError("AuditParams.now is not set; checks.engine.evaluate sets it from the collection time.")
     if when.tzinfo is None:  # API timestamps are UTC; tolerate naive values from adapters
         when = when.replace(tzinfo=dt.timezone.utc)
-    return now(account) - when
+    return params.now - when
 
 
 def logging_verdict(trail: TrailFacts) -> Verdict | None:

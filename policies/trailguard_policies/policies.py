@@ -80,7 +80,7 @@ def evaluate(control: Control, view: StackView) -> list[Finding]:
 
     if not view.account.trails:  # the audit FAILs an account without a trail; most stacks simply have none
         return []
-    return [f for f in run(view.account, [control]) if f.control_id == control.id]
+    return [f for f in run(view.account, [control], view.params) if f.control_id == control.id]
 
 
 def report(control: Control, findings: list[Finding], view: StackView, report_violation: ReportViolation,

@@ -52,6 +52,8 @@ class Control:
     # What the audit collects for it beyond the trail inventory (need names of checks.catalog.plan); the
     # collector's plan, the API calls and the IAM actions all follow from it. Empty for a verify-only control.
     collects: frozenset[str] = frozenset()
+    pass_when: str = ""  # what PASS means, one line for the docs' control tables ("" = the title says it)
+    setting_note: str = ""  # docs: how to use remediation_setting ("(leave off)", "(`s3-read` preset)")
 
     @property
     def policy_name(self) -> str:

@@ -31,6 +31,9 @@ def _ct(*, frameworks, targets=_BOTH, **kw) -> Control:
 _ct(
     ref="CT-01",
     id="cloudtrail_multi_region_management_events_enabled",
+    pass_when=("some trail is multi-region, **logging**, and its selectors record every read and write "
+        "management event of every event source"),
+    setting_note="(leave off)",
     collects=frozenset({"status", "selectors"}),
     title="A multi-region trail that is logging records all read and write management events",
     severity=Severity.HIGH,
@@ -45,6 +48,7 @@ _ct(
 _ct(
     ref="CT-02",
     id="cloudtrail_all_regions_covered",
+    pass_when="a **logging** trail is homed in the region or is multi-region (organization trails count)",
     collects=frozenset({"status", "regions"}),
     title="Every enabled region is covered by a logging trail",
     severity=Severity.HIGH,
@@ -58,6 +62,7 @@ _ct(
 _ct(
     ref="CT-03",
     id="cloudtrail_delivery_healthy",
+    pass_when="no `LatestDeliveryError` / `LatestDigestDeliveryError`, last delivery < 24 h (N/A when not logging)",
     collects=frozenset({"status"}),
     title="The trail delivers log files and digests without errors",
     severity=Severity.MEDIUM,
@@ -74,6 +79,7 @@ _ct(
 _ct(
     ref="CT-04",
     id="cloudtrail_global_service_events_enabled",
+    pass_when="`IncludeGlobalServiceEvents`, on a multi-region trail (or a single-region trail homed in us-east-1)",
     collects=frozenset(),
     title="The trail records global service events (IAM, STS, CloudFront)",
     severity=Severity.MEDIUM,
@@ -86,6 +92,7 @@ _ct(
 _ct(
     ref="CT-05",
     id="cloudtrail_log_file_validation_enabled",
+    pass_when="`LogFileValidationEnabled`",
     collects=frozenset(),
     title="Log file integrity validation is enabled",
     severity=Severity.MEDIUM,
@@ -99,6 +106,7 @@ _ct(
 _ct(
     ref="CT-07",
     id="cloudtrail_kms_encryption_enabled",
+    pass_when="`KmsKeyId` set, and an own key is not Disabled/PendingDeletion",
     collects=frozenset({"keys"}),
     title="Trail logs are encrypted with a KMS key (SSE-KMS)",
     severity=Severity.MEDIUM,
@@ -112,6 +120,8 @@ _ct(
 _ct(
     ref="CT-08",
     id="cloudtrail_cloudwatch_logs_integrated",
+    pass_when=("`CloudWatchLogsLogGroupArn` set, no CloudWatch Logs delivery error, delivery < 24 h when the "
+        "time is reported"),
     collects=frozenset({"status"}),
     title="The trail delivers to CloudWatch Logs without errors",
     severity=Severity.LOW,
@@ -125,6 +135,7 @@ _ct(
 _ct(
     ref="CT-09",
     id="cloudtrail_bucket_not_public",
+    pass_when="neither ACL grants nor the bucket policy make the bucket public (see below)",
     collects=frozenset({"bucket:public"}),
     title="The trail's log bucket is not publicly accessible",
     severity=Severity.CRITICAL,
@@ -138,6 +149,7 @@ _ct(
 _ct(
     ref="CT-10",
     id="cloudtrail_bucket_access_logging_enabled",
+    pass_when="server access logging on",
     collects=frozenset({"bucket:logging"}),
     title="The trail's log bucket has server access logging",
     severity=Severity.LOW,
@@ -150,6 +162,8 @@ _ct(
 _ct(
     ref="CT-11",
     id="cloudtrail_bucket_deletion_protection_enabled",
+    pass_when="Object Lock with a default retention, or versioning MFA Delete",
+    setting_note="(+ `objectLockMode`)",
     collects=frozenset({"bucket:lock"}),
     title="The trail's log bucket protects log objects from deletion",
     severity=Severity.MEDIUM,
@@ -164,6 +178,9 @@ _ct(
 _ct(
     ref="CT-12",
     id="cloudtrail_s3_write_data_events_enabled",
+    pass_when=("a multi-region logging trail records S3 object **writes** of all current and future buckets (no "
+        "bucket left out, the log bucket included)"),
+    setting_note="(`s3-write` preset); keep `trailguard:excludeLogBucketsFromDataEvents` off",
     collects=frozenset({"status", "selectors", "bucket:logging"}),
     title="A multi-region trail records S3 object write events for all buckets",
     severity=Severity.MEDIUM,
@@ -179,6 +196,8 @@ _ct(
 _ct(
     ref="CT-13",
     id="cloudtrail_s3_read_data_events_enabled",
+    pass_when="the same for **reads**",
+    setting_note="(`s3-read` preset)",
     collects=frozenset({"status", "selectors", "bucket:logging"}),
     title="A multi-region trail records S3 object read events for all buckets",
     severity=Severity.MEDIUM,
@@ -194,6 +213,8 @@ _ct(
 _ct(
     ref="CT-14",
     id="cloudtrail_security_trail_enabled",
+    pass_when="**one** trail meets CT-01 + CT-04 + CT-05 + CT-07 at once",
+    setting_note="and defaults",
     collects=frozenset({"status", "selectors", "keys"}),
     title="One trail meets the security best practices at the same time",
     severity=Severity.MEDIUM,
@@ -208,6 +229,7 @@ _ct(
 _ct(
     ref="CT-15",
     id="cloudtrail_insights_enabled",
+    pass_when="a logging trail has an Insights selector",
     collects=frozenset({"status", "insights"}),
     title="A logging trail has CloudTrail Insights enabled",
     severity=Severity.LOW,
@@ -221,6 +243,7 @@ _ct(
 _ct(
     ref="CT-16",
     id="cloudtrail_trail_tagged",
+    pass_when="tag keys ⊇ `--required-tags` (`aws:` tags ignored); with none required, at least one tag",
     collects=frozenset({"tags"}),
     title="The trail carries the required tags",
     severity=Severity.LOW,
@@ -233,6 +256,7 @@ _ct(
 _ct(
     ref="CT-17",
     id="cloudtrail_sns_notifications_enabled",
+    pass_when="`SnsTopicARN` set",
     collects=frozenset(),
     title="The trail notifies an SNS topic on log delivery",
     severity=Severity.LOW,

@@ -325,7 +325,9 @@ def _evaluate_all(outcomes: list[_Outcome], controls, external_id: str | None, t
     for o in outcomes:
         if o.facts is not None:
             o.ownership = ownership_evidence(o.facts)
-    resolve_bucket_owners(o.facts for o in outcomes if o.facts is not None)
+    collected = [o for o in outcomes if o.facts is not None]
+    for o, facts in zip(collected, resolve_bucket_owners(o.facts for o in collected)):
+        o.facts = facts  # owners named on copies: the collected facts are never mutated
     for o in outcomes:
         if o.facts is None:
             continue

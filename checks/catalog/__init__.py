@@ -14,7 +14,8 @@ from checks.catalog import plan
 from checks.model import Severity
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(_[a-z0-9]+){2,}$")
-TARGETS = frozenset({"live", "stack", "verify"})  # verify: judged by `trailguard verify` only
+TARGETS = frozenset({"live", "stack", "verify"})
+POLICY_KINDS = ("resource", "stack")  # verify: judged by `trailguard verify` only
 FAMILIES = ("trail", "monitoring", "resources", "history", "lake", "integrity")
 
 
@@ -54,6 +55,11 @@ class Control:
     collects: frozenset[str] = frozenset()
     pass_when: str = ""  # what PASS means, one line for the docs' control tables ("" = the title says it)
     setting_note: str = ""  # docs: how to use remediation_setting ("(leave off)", "(`s3-read` preset)")
+    # The pack's policy for it: "resource" (validates each aws:cloudtrail/trail:Trail, so a violation points
+    # at the trail) or "stack" (validates the whole stack: the trail with its bucket, key, log group...).
+    policy_kind: str = "stack"
+    # JSON-schema properties its policy's config section adds (pack config key -> schema); {} for none.
+    config_schema: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def policy_name(self) -> str:
@@ -96,6 +102,9 @@ def register(control: Control) -> Control:
     if not ID_PATTERN.match(control.id):
         raise ValueError(f"control id {control.id!r} is not <service>_<resource>_<expected_state>")
     plan.check_needs(control.id, control.collects)
+    if control.policy_kind not in POLICY_KINDS:
+        raise ValueError(f"control {control.id}: policy_kind {control.policy_kind!r} is not one of "
+                         f"{', '.join(POLICY_KINDS)}")
     bad = set(control.targets) - TARGETS
     if bad or not control.targets:
         raise ValueError(f"control {control.id}: targets must be a non-empty subset of {sorted(TARGETS)}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from checks.catalog import Control, FrameworkRef, register
 from checks.model import Severity
+from checks.params import DEFAULT_MIN_RETENTION_DAYS
 
 CIS = "CIS AWS Foundations"
 SH = "AWS Security Hub"
@@ -65,6 +66,10 @@ _control(
 
 _control(
     id="cloudwatch_trail_log_group_retention_sufficient",
+    config_schema={"minimumRetentionDays": {
+        "type": "integer", "minimum": 1, "default": DEFAULT_MIN_RETENTION_DAYS,
+        "description": "Fewest days the trail's log group must keep events (0 = never expire always passes).",
+    }},
     collects=frozenset({"log_groups"}),
     ref="CX-03",
     title="The trail's CloudWatch Logs group keeps events long enough",
@@ -169,6 +174,11 @@ _control(
 
 _control(
     id="cloudtrail_organization_trail_enabled",
+    policy_kind="resource",
+    config_schema={"expectOrganizationTrail": {
+        "type": "boolean",
+        "description": "Require an organization trail. Unset: required when the stack sets trailguard:orgId.",
+    }},
     collects=frozenset(),
     ref="CX-09",
     title="The trail is an organization trail when the stack is configured for an organization",

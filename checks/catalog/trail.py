@@ -31,6 +31,7 @@ def _ct(*, frameworks, targets=_BOTH, **kw) -> Control:
 _ct(
     ref="CT-01",
     id="cloudtrail_multi_region_management_events_enabled",
+    policy_kind="resource",
     pass_when=("some trail is multi-region, **logging**, and its selectors record every read and write "
         "management event of every event source"),
     setting_note="(leave off)",
@@ -79,6 +80,7 @@ _ct(
 _ct(
     ref="CT-04",
     id="cloudtrail_global_service_events_enabled",
+    policy_kind="resource",
     pass_when="`IncludeGlobalServiceEvents`, on a multi-region trail (or a single-region trail homed in us-east-1)",
     collects=frozenset(),
     title="The trail records global service events (IAM, STS, CloudFront)",
@@ -92,6 +94,7 @@ _ct(
 _ct(
     ref="CT-05",
     id="cloudtrail_log_file_validation_enabled",
+    policy_kind="resource",
     pass_when="`LogFileValidationEnabled`",
     collects=frozenset(),
     title="Log file integrity validation is enabled",
@@ -106,6 +109,7 @@ _ct(
 _ct(
     ref="CT-07",
     id="cloudtrail_kms_encryption_enabled",
+    policy_kind="resource",
     pass_when="`KmsKeyId` set, and an own key is not Disabled/PendingDeletion",
     collects=frozenset({"keys"}),
     title="Trail logs are encrypted with a KMS key (SSE-KMS)",
@@ -120,6 +124,7 @@ _ct(
 _ct(
     ref="CT-08",
     id="cloudtrail_cloudwatch_logs_integrated",
+    policy_kind="resource",
     pass_when=("`CloudWatchLogsLogGroupArn` set, no CloudWatch Logs delivery error, delivery < 24 h when the "
         "time is reported"),
     collects=frozenset({"status"}),
@@ -243,6 +248,11 @@ _ct(
 _ct(
     ref="CT-16",
     id="cloudtrail_trail_tagged",
+    policy_kind="resource",
+    config_schema={"requiredTagKeys": {
+        "type": "array", "items": {"type": "string"}, "default": [],
+        "description": "Tag keys every trail must carry (aws: system tags are ignored).",
+    }},
     pass_when="tag keys ⊇ `--required-tags` (`aws:` tags ignored); with none required, at least one tag",
     collects=frozenset({"tags"}),
     title="The trail carries the required tags",
@@ -256,6 +266,7 @@ _ct(
 _ct(
     ref="CT-17",
     id="cloudtrail_sns_notifications_enabled",
+    policy_kind="resource",
     pass_when="`SnsTopicARN` set",
     collects=frozenset(),
     title="The trail notifies an SNS topic on log delivery",

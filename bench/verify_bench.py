@@ -190,7 +190,7 @@ def main() -> int:
             latency.seconds = 0.0
             _, _, wall0 = peak_rss(ep, start, end, args.workers, out_path)  # no latency: CPU-bound floor
             latency.seconds = args.latency
-            fails = {f["extra"]["key"]: f["extra"]["outcome"] for f in doc["findings"] if f["status"] != "PASS"}
+            fails = {f["object_key"]: f["outcome"] for f in doc["findings"] if f["status"] != "PASS"}
             results[label] = dict(logs=n_logs, digests=n_digests, wall=wall, rss=rss, cpu=cpu, wall0=wall0, fails=fails,
                                   found=fails.get(modified) == "log_modified" and fails.get(deleted) == "log_deleted")
             print(f"[{label}] trailguard verify --org: {wall:.2f} s (CPU {cpu:.1f} s; {wall0:.2f} s with no latency), "

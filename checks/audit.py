@@ -33,6 +33,7 @@ def audit_account(
         account_id = caller_account_id(session)
     from checks.collect import collect_account
     from checks.engine import evaluate
+    from checks.params import AuditParams
 
     from checks.collect.deadline import account_deadline
 
@@ -44,9 +45,8 @@ def audit_account(
                                           account_id=account_id, region="", resource=account_id, reason=reason,
                                           title=c.title) for c in controls],
                         accounts=[account_id], notes=[reason])
-    if required_tags:
-        facts.required_tag_keys = tuple(required_tags)
-    return AuditRun(findings=list(evaluate(facts, controls)), accounts=[facts.account_id or account_id])
+    params = AuditParams(now=facts.collected_at, required_tag_keys=tuple(required_tags or ()))
+    return AuditRun(findings=list(evaluate(facts, controls, params)), accounts=[facts.account_id or account_id])
 
 
 def identity_config():

@@ -1,62 +1,60 @@
 """facts -> findings: pick each control's subjects, call its pure predicate, build ordered Findings.
 
-Subjects per rule scope: ``account`` (the account), ``region`` (each enabled region), ``trail`` (each trail
-visible in the account: own, shadow and organization trails), ``bucket`` (each distinct trail bucket, via
-the first trail by ARN that writes to it). A control never silently disappears: with the trail inventory
-unknown it is one ERROR, with no trail it is one FAIL, and a predicate that raises becomes ERROR.
-Controls without a registered rule (a family still being written) are skipped.
+:data:`SUBJECTS` is the scope -> subject table: ``account`` (the account), ``region`` (each enabled region),
+``trail`` (each trail visible in the account: own, shadow and organization trails), ``bucket`` (each distinct
+trail bucket, via the first trail by ARN that writes to it). ``stream`` (one digest chain) is judged by
+``trailguard verify`` only. A control never silently disappears: with the trail inventory unknown it is one
+ERROR, with no trail it is one FAIL, a predicate that raises becomes ERROR, and a control without a rule
+raises before anything is evaluated.
 """
 from __future__ import annotations
 
-from typing import Sequence
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+from typing import Callable, Sequence
 
 from checks.catalog import Control
 from checks.facts import AccountFacts, TrailFacts
-from checks.model import Finding, Result
+from checks.model import Finding, Result, sentence
+from checks.params import AuditParams
 from checks.rules import Rule, all_rules
+from checks.rules.subjects import bucket_arn
 
 ACCOUNT_REGION = "global"  # region of findings about the whole account
 
 
-def evaluate(account: AccountFacts, controls: Sequence[Control]) -> list[Finding]:
-    rules = all_rules()
-    findings: list[Finding] = []
-    for control in controls:
-        found = rules.get(control.id)
-        if found is not None:
-            findings.extend(_finding(account, control, r) for r in _results(account, found))
-    return sorted(findings, key=Finding.sort_key)
+@dataclass(frozen=True)
+class Subject:
+    """What one predicate call is about: its arguments after the account, and the finding's defaults."""
+
+    label: str  # "trail arn:...", for the reason of a predicate that raised
+    args: tuple
+    resource: str
+    region: str
 
 
-def _results(account: AccountFacts, rule: Rule) -> list[Result]:
-    acct = account.account_id
-    if account.trails is None:
-        reason = account.errors.get("trails") or "cloudtrail:ListTrails did not answer"
-        return [Result.error(_sentence(reason), resource=acct, region=ACCOUNT_REGION)]
-    if rule.scope == "region":
-        if account.enabled_regions is None:
-            reason = account.errors.get("regions") or "ec2:DescribeRegions did not answer"
-            return [Result.error(_sentence(reason), resource=acct, region=ACCOUNT_REGION)]
-        return [_call(rule, f"region {r}", account, r, default=(acct, r)) for r in sorted(account.enabled_regions)]
-    if not account.trails:
-        return [Result.failed(f"Account {acct} has no CloudTrail trail.", resource=acct, region=ACCOUNT_REGION)]
-    if rule.scope == "account":
-        return _flatten(_call(rule, f"account {acct}", account, default=(acct, ACCOUNT_REGION)))
-    trails = sorted(account.trails, key=lambda t: t.arn)
-    if rule.scope == "trail":
-        return [_call(rule, f"trail {t.arn}", account, t, default=(t.arn, t.home_region)) for t in trails]
-    return [_call(rule, f"bucket {name}", account, t, default=_bucket_default(account, t))
-            for name, t in _bucket_subjects(trails).items()]
+def _account(account: AccountFacts) -> list[Subject]:
+    return [Subject(f"account {account.account_id}", (), account.account_id, ACCOUNT_REGION)]
 
 
-def _bucket_subjects(trails: list[TrailFacts]) -> dict[str, TrailFacts]:
-    subjects: dict[str, TrailFacts] = {}
-    for trail in trails:
-        if trail.s3_bucket_name is None:  # unknown: let the predicate report the error for this trail
-            subjects[f"?{trail.arn}"] = trail
-        else:
-            subjects.setdefault(trail.s3_bucket_name, trail)
-    return subjects
+def _regions(account: AccountFacts) -> list[Subject] | Result:
+    if account.enabled_regions is None:
+        reason = account.errors.get("regions") or "ec2:DescribeRegions did not answer"
+        return Result.error(sentence(reason), resource=account.account_id, region=ACCOUNT_REGION)
+    return [Subject(f"region {r}", (r,), account.account_id, r) for r in sorted(account.enabled_regions)]
+
+
+def _trails(account: AccountFacts) -> list[Subject]:
+    return [Subject(f"trail {t.arn}", (t,), t.arn, t.home_region) for t in sorted(account.trails, key=lambda t: t.arn)]
+
+
+def _buckets(account: AccountFacts) -> list[Subject]:
+    firsts: dict[str, TrailFacts] = {}
+    for trail in sorted(account.trails, key=lambda t: t.arn):
+        # an unknown bucket name: the predicate reports the error for this trail
+        firsts.setdefault(trail.s3_bucket_name if trail.s3_bucket_name is not None else f"?{trail.arn}", trail)
+    return [Subject(f"bucket {name}", (t,), *_bucket_default(account, t)) for name, t in firsts.items()]
 
 
 def _bucket_default(account: AccountFacts, trail: TrailFacts) -> tuple[str, str]:
@@ -64,40 +62,72 @@ def _bucket_default(account: AccountFacts, trail: TrailFacts) -> tuple[str, str]
         return trail.arn, trail.home_region
     bucket = account.buckets.get(trail.s3_bucket_name)
     region = (bucket.region if bucket and bucket.region else "") or trail.home_region
-    return f"arn:{account.partition}:s3:::{trail.s3_bucket_name}", region
+    return bucket_arn(account, trail.s3_bucket_name), region
 
 
-def _call(rule: Rule, subject: str, *args, default: tuple[str, str]):
-    resource, region = default
+# scope -> (subjects of an account; does the scope need at least one trail?)
+SUBJECTS: dict[str, tuple[Callable[[AccountFacts], "list[Subject] | Result"], bool]] = {
+    "account": (_account, True),
+    "region": (_regions, False),
+    "trail": (_trails, True),
+    "bucket": (_buckets, True),
+}
+
+
+def evaluate(account: AccountFacts, controls: Sequence[Control], params: AuditParams | None = None) -> list[Finding]:
+    """Findings of ``controls`` on ``account``, ordered. ``params``: the run's parameters; by default
+    :class:`AuditParams` measured from when the facts were collected (or from now, for facts that say nothing)."""
+    params = params or AuditParams()
+    if params.now is None:  # the one place the clock is read; predicates measure from params.now
+        params = dataclasses.replace(params, now=account.collected_at or dt.datetime.now(dt.timezone.utc))
+    rules = all_rules()
+    chosen = [(control, _rule_for(control, rules)) for control in controls]
+    findings = [_finding(account, params, control, r) for control, rule in chosen
+                for r in _results(account, rule, params)]
+    return sorted(findings, key=Finding.sort_key)
+
+
+def _rule_for(control: Control, rules: dict[str, Rule]) -> Rule:
+    rule = rules.get(control.id)
+    if rule is None:
+        raise LookupError(f"control {control.id} has no rule; register one with @rule({control.id!r}, scope) "
+                          "in checks/rules/.")
+    if rule.scope not in SUBJECTS:
+        raise ValueError(f"control {control.id} has scope {rule.scope!r}, which the audit engine does not "
+                         f"evaluate; scopes: {', '.join(SUBJECTS)}.")
+    return rule
+
+
+def _results(account: AccountFacts, rule: Rule, params: AuditParams) -> list[Result]:
+    acct = account.account_id
+    if account.trails is None:
+        reason = account.errors.get("trails") or "cloudtrail:ListTrails did not answer"
+        return [Result.error(sentence(reason), resource=acct, region=ACCOUNT_REGION)]
+    pick, needs_trail = SUBJECTS[rule.scope]
+    if needs_trail and not account.trails:
+        return [Result.failed(f"Account {acct} has no CloudTrail trail.", resource=acct, region=ACCOUNT_REGION)]
+    subjects = pick(account)
+    if isinstance(subjects, Result):
+        return [subjects]
+    return [r for s in subjects for r in _call(rule, account, s, params)]
+
+
+def _call(rule: Rule, account: AccountFacts, subject: Subject, params: AuditParams) -> list[Result]:
     try:
-        out = rule.predicate(*args)
+        results = rule.results(account, *subject.args, params=params)
     except Exception as exc:  # a bug in one predicate must not cost the whole audit its findings
-        return Result.error(f"{rule.control_id} could not be evaluated for {subject}: {type(exc).__name__}.",
-                            resource=resource, region=region)
-    results = out if isinstance(out, list) else [out]
+        return [Result.error(f"{rule.control_id} could not be evaluated for {subject.label}: {type(exc).__name__}.",
+                             resource=subject.resource, region=subject.region)]
     if not results or not all(isinstance(r, Result) for r in results):
-        return Result.error(f"{rule.control_id} returned no result for {subject}.", resource=resource, region=region)
-    filled = [_fill(r, resource, region) for r in results]
-    return filled if isinstance(out, list) else filled[0]
+        return [Result.error(f"{rule.control_id} returned no result for {subject.label}.",
+                             resource=subject.resource, region=subject.region)]
+    return [r if r.resource and r.region else
+            Result(r.status, r.reason, r.resource or subject.resource, r.region or subject.region) for r in results]
 
 
-def _fill(result: Result, resource: str, region: str) -> Result:
-    if result.resource and result.region:
-        return result
-    return Result(result.status, result.reason, result.resource or resource, result.region or region)
-
-
-def _flatten(out) -> list[Result]:
-    return list(out) if isinstance(out, list) else [out]
-
-
-def _finding(account: AccountFacts, control: Control, result: Result) -> Finding:
+def _finding(account: AccountFacts, params: AuditParams, control: Control, result: Result) -> Finding:
     return Finding(
         control_id=control.id, status=result.status, severity=control.severity, account_id=account.account_id,
         region=result.region, resource=result.resource, reason=result.reason, title=control.title,
+        partition=account.partition, observed_at=params.now,
     )
-
-
-def _sentence(text: str) -> str:
-    return text.rstrip().rstrip(".") + "."
-

@@ -145,10 +145,7 @@ class BucketFacts:
     # owned by another account, so ownership-dependent controls are NOT_APPLICABLE, not ERROR.
     owned_elsewhere: bool = False
     exists: bool | None = None  # False: s3 answered NoSuchBucket (deleted); None: not asked or unknown
-
-    @property
-    def arn(self) -> str:
-        return f"arn:aws:s3:::{self.name}"
+    # No ``arn`` here: a bucket's ARN depends on the account's partition (checks.arns.s3_bucket_arn).
 
 
 # --- KMS and CloudWatch Logs ------------------------------------------------------------------------
@@ -261,12 +258,9 @@ class AccountFacts:
     topics: dict[str, TopicFacts] = field(default_factory=dict)  # by topic ARN
     account_public_access_block: PublicAccessBlock | None = None  # s3control; all False if none set
     owned_buckets: frozenset[str] | None = None  # names in this account's s3:ListBuckets; None: not listed
-    required_tag_keys: tuple[str, ...] = ()  # CT-16 parameter
     errors: dict[str, str] = field(default_factory=dict)
-    expect_organization_trail: bool = False  # CX-09 parameter (stack config / policy config)
-    min_log_retention_days: int = 365  # CX-03 parameter
-    # When the facts were collected (UTC); delivery-age rules (CT-03, CT-08) measure from it so that rules
-    # stay pure. None: rules use the current time.
+    # When the facts were collected (UTC). Run parameters (required tags, minimum retention, the
+    # organization-trail expectation, the instant ages are measured from) are checks.params.AuditParams.
     collected_at: dt.datetime | None = None
     history: "HistoryFacts | None" = None  # checks.history.facts; None: not collected (history off or failed)
     lake: "LakeFacts | None" = None  # checks.collect.lake; None: not collected

@@ -1,8 +1,11 @@
 """Statuses, severities, results and findings shared by the audit, the policy pack and the reports."""
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from dataclasses import dataclass, field
+
+from checks.arns import arn_partition, arn_service, is_arn, resource_type
 
 
 class Status(str, enum.Enum):
@@ -35,6 +38,18 @@ class Severity(str, enum.Enum):
 _SEVERITY_RANK = {Severity.CRITICAL: 4, Severity.HIGH: 3, Severity.MEDIUM: 2, Severity.LOW: 1}
 
 
+def sentence(text: str) -> str:
+    """A status reason as one sentence: capitalised and ending with exactly one period.
+
+    Collector messages may or may not carry a period. A first word that is a name keeps its case: an API
+    name (``logs:DescribeMetricFilters``), a camelCase property (``enableLogFileValidation``)."""
+    text = text.rstrip().rstrip(".")
+    first = text.split(" ", 1)[0]
+    if first.islower() and ":" not in first:
+        text = text[:1].upper() + text[1:]
+    return text + "."
+
+
 @dataclass(frozen=True)
 class Result:
     """What one predicate says about one subject. `reason` is one sentence naming the resource."""
@@ -63,7 +78,11 @@ class Result:
 
 @dataclass(frozen=True)
 class Finding:
-    """One control evaluated on one resource in one account and region."""
+    """One control evaluated on one resource in one account and region.
+
+    ``partition``, ``resource_type`` and ``service`` are derived from ``resource`` when not given (one ARN
+    reading, :mod:`checks.arns`), so no report re-parses ARNs; the engine passes the account's partition,
+    which also covers account-wide findings (resource = the account id)."""
 
     control_id: str
     status: Status
@@ -74,7 +93,22 @@ class Finding:
     reason: str
     title: str = ""
     waiver_reason: str = ""
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
+    partition: str = ""  # aws | aws-cn | aws-us-gov ...; "" when neither the resource nor the run says
+    resource_type: str = ""  # ASFF resource type name (AwsCloudTrailTrail, AwsS3Bucket, AwsAccount, Other)
+    service: str = ""  # the resource ARN's service (cloudtrail, s3, kms, logs...); "" for an account
+    observed_at: dt.datetime | None = None  # when the facts behind the finding were collected (UTC)
+    outcome: str = ""  # machine-readable kind: a verify check ("log_modified"), an org account's error
+    object_key: str = ""  # the S3 object a verify finding is about
+    object_time: str = ""  # ISO time that object covers (digest end or log file)
+
+    def __post_init__(self):
+        if not self.resource_type:
+            object.__setattr__(self, "resource_type", resource_type(self.resource))
+        if is_arn(self.resource):
+            if not self.partition:
+                object.__setattr__(self, "partition", arn_partition(self.resource))
+            if not self.service:
+                object.__setattr__(self, "service", arn_service(self.resource))
 
     def to_dict(self) -> dict:
         d = {
@@ -86,12 +120,28 @@ class Finding:
             "resource": self.resource,
             "reason": self.reason,
             "title": self.title,
+            "partition": self.partition,
+            "resource_type": self.resource_type,
+            "service": self.service,
         }
-        if self.waiver_reason:
-            d["waiver_reason"] = self.waiver_reason
-        if self.extra:
-            d["extra"] = dict(self.extra)
+        if self.observed_at is not None:
+            d["observed_at"] = self.observed_at.isoformat()
+        for name in ("waiver_reason", "outcome", "object_key", "object_time"):
+            if getattr(self, name):
+                d[name] = getattr(self, name)
         return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Finding":
+        """A finding back from :meth:`to_dict` (a JSON report); fields a report lacks take their defaults."""
+        when = d.get("observed_at")
+        return cls(control_id=d["control_id"], status=Status(d["status"]), severity=Severity(d["severity"]),
+                   account_id=d["account_id"], region=d["region"], resource=d["resource"], reason=d["reason"],
+                   title=d.get("title", ""), waiver_reason=d.get("waiver_reason", ""),
+                   partition=d.get("partition", ""), resource_type=d.get("resource_type", ""),
+                   service=d.get("service", ""), observed_at=dt.datetime.fromisoformat(when) if when else None,
+                   outcome=d.get("outcome", ""), object_key=d.get("object_key", ""),
+                   object_time=d.get("object_time", ""))
 
     def sort_key(self) -> tuple:
         return (self.account_id, self.control_id, self.region, self.resource)

@@ -32,6 +32,7 @@ from checks.org_coverage import attribute_coverage
 from checks.org_owners import ownership_evidence, resolve_bucket_owners
 from checks.org_procs import choose_processes
 from checks.org_sessions import ROLE_SESSION_NAME, SessionFactory, scrub
+from checks.params import AuditParams
 from checks.progress import Progress, as_progress, make_progress
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; boto3 is imported lazily to keep the CLI fast
@@ -44,7 +45,7 @@ __all__ = ["audit_organization", "make_progress", "Progress", "OrgAccount", "lis
            "ROLE_SESSION_NAME", "ACCOUNT_ERROR", "NothingToAudit"]
 
 DEFAULT_ROLE_NAME = "OrganizationAccountAccessRole"
-ACCOUNT_ERROR = "account_error"  # key in Finding.extra marking the per-control ERROR rows of an account
+ACCOUNT_ERROR = "account_error"  # (kept for importers) Finding.outcome marks an account's per-control ERROR rows
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
 
 
@@ -78,10 +79,10 @@ def _collect(session: "boto3.Session", account_id: str, controls: Sequence["Cont
     return collect_account(session, account_id=account_id, controls=controls)
 
 
-def _evaluate(facts: "AccountFacts", controls: Sequence["Control"]) -> list[Finding]:
+def _evaluate(facts: "AccountFacts", controls: Sequence["Control"], params: AuditParams | None = None) -> list[Finding]:
     from checks.engine import evaluate
 
-    return list(evaluate(facts, controls))
+    return list(evaluate(facts, controls, params))
 
 
 # --- the organization ---------------------------------------------------------------------------------
@@ -207,7 +208,7 @@ def error_findings(account_id: str, controls: Sequence["Control"], reason: str, 
                    kind: str) -> list[Finding]:
     """The account's single matrix row: every selected control ERROR with the same reason."""
     return [Finding(control_id=c.id, status=Status.ERROR, severity=c.severity, account_id=account_id,
-                    region="", resource=resource, reason=reason, title=c.title, extra={ACCOUNT_ERROR: kind})
+                    region="", resource=resource, reason=reason, title=c.title, outcome=kind)
             for c in controls]
 
 
@@ -246,8 +247,6 @@ def _audit_account_now(factory: SessionFactory, account_id: str, *, own: bool, c
     try:
         with session.active():  # the shared clients sign as this account in this thread
             facts = _collect(session, account_id, controls)
-        if tag_keys:
-            facts.required_tag_keys = tag_keys
         return _Outcome(account_id, [], facts.trails, facts=facts)
     except Exception as exc:  # a collector bug or an unexpected SDK failure must not stop the other accounts
         reason = scrub(f"Audit of account {account_id} failed: {_error_text(exc)}.", external_id)
@@ -320,7 +319,7 @@ def audit_organization(
         outcomes += _run_pool(factory, chosen, caller=caller, controls=controls, tag_keys=tag_keys,
                               external_id=external_id, workers=workers, progress=as_progress(progress),
                               account_timeout=account_timeout)
-        _evaluate_all(outcomes, controls, external_id)
+        _evaluate_all(outcomes, controls, external_id, tag_keys)
     trails = {o.account_id: o.trails for o in outcomes}
     coverage = attribute_coverage(trails, management_id)
     if on_trails is not None:
@@ -334,17 +333,19 @@ def audit_organization(
                     organization_id=org.get("Id", ""))
 
 
-def _evaluate_all(outcomes: list[_Outcome], controls, external_id: str | None) -> None:
+def _evaluate_all(outcomes: list[_Outcome], controls, external_id: str | None, tag_keys: tuple[str, ...] = ()) -> None:
     """Evaluate every collected account, after naming the owners of buckets another account of the run owns."""
     for o in outcomes:
         if o.facts is not None:
             o.ownership = ownership_evidence(o.facts)
-    resolve_bucket_owners(o.facts for o in outcomes if o.facts is not None)
+    collected = [o for o in outcomes if o.facts is not None]
+    for o, facts in zip(collected, resolve_bucket_owners(o.facts for o in collected)):
+        o.facts = facts  # owners named on copies: the collected facts are never mutated
     for o in outcomes:
         if o.facts is None:
             continue
         try:
-            o.findings = _evaluate(o.facts, controls)
+            o.findings = _evaluate(o.facts, controls, AuditParams(now=o.facts.collected_at, required_tag_keys=tag_keys))
         except Exception as exc:  # an engine bug costs this account its findings, never the run
             o.error = scrub(f"Audit of account {o.account_id} failed: {_error_text(exc)}.", external_id)
             o.findings = error_findings(o.account_id, controls, o.error, o.account_id, "audit")

@@ -42,15 +42,18 @@ def owners_by_bucket(owned: Mapping[str, Iterable[str] | None]) -> dict[str, str
     return owners
 
 
-def resolve_bucket_owners(all_facts: Iterable["AccountFacts"]) -> None:
-    """Set ``owner_account_id`` of buckets owned elsewhere whose owner is among the run's accounts."""
+def resolve_bucket_owners(all_facts: Iterable["AccountFacts"]) -> list["AccountFacts"]:
+    """``all_facts`` with ``owner_account_id`` named for buckets owned elsewhere whose owner is among the run's
+    accounts. New facts objects where something changed; the collected facts themselves are never mutated."""
     all_facts = list(all_facts)
     owners = owners_by_bucket({f.account_id: f.owned_buckets for f in all_facts})
+    out = []
     for facts in all_facts:
-        for bucket in facts.buckets.values():
-            owner = owners.get(bucket.name)
-            if bucket.owned_elsewhere and bucket.owner_account_id is None and owner and owner != facts.account_id:
-                bucket.owner_account_id = owner
+        named = {b.name: dataclasses.replace(b, owner_account_id=owners[b.name]) for b in facts.buckets.values()
+                 if b.owned_elsewhere and b.owner_account_id is None
+                 and owners.get(b.name, facts.account_id) != facts.account_id}
+        out.append(dataclasses.replace(facts, buckets={**facts.buckets, **named}) if named else facts)
+    return out
 
 
 def ownership_evidence(facts: "AccountFacts") -> dict:

@@ -145,7 +145,7 @@ def _child(job: _Job, conn) -> None:
         outcomes = org._run_pool(factory, job.accounts, caller=job.caller, controls=job.controls,
                                  tag_keys=job.tag_keys, external_id=job.external_id, workers=job.workers,
                                  progress=_PipeProgress(conn), account_timeout=job.account_timeout)
-        org._evaluate_all(outcomes, job.controls, job.external_id)
+        org._evaluate_all(outcomes, job.controls, job.external_id, job.tag_keys)
         conn.send(("done", outcomes))
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises it
         try:

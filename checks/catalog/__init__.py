@@ -10,10 +10,12 @@ import importlib
 import re
 from dataclasses import dataclass, field
 
+from checks.catalog import plan
 from checks.model import Severity
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(_[a-z0-9]+){2,}$")
-TARGETS = frozenset({"live", "stack", "verify"})  # verify: judged by `trailguard verify` only
+TARGETS = frozenset({"live", "stack", "verify"})
+POLICY_KINDS = ("resource", "stack")  # verify: judged by `trailguard verify` only
 FAMILIES = ("trail", "monitoring", "resources", "history", "lake", "integrity")
 
 
@@ -48,10 +50,30 @@ class Control:
     targets: frozenset[str]
     family: str
     tags: tuple[str, ...] = field(default_factory=tuple)
+    # What the audit collects for it beyond the trail inventory (need names of checks.catalog.plan); the
+    # collector's plan, the API calls and the IAM actions all follow from it. Empty for a verify-only control.
+    collects: frozenset[str] = frozenset()
+    pass_when: str = ""  # what PASS means, one line for the docs' control tables ("" = the title says it)
+    setting_note: str = ""  # docs: how to use remediation_setting ("(leave off)", "(`s3-read` preset)")
+    # The pack's policy for it: "resource" (validates each aws:cloudtrail/trail:Trail, so a violation points
+    # at the trail) or "stack" (validates the whole stack: the trail with its bucket, key, log group...).
+    policy_kind: str = "stack"
+    # JSON-schema properties its policy's config section adds (pack config key -> schema); {} for none.
+    config_schema: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def policy_name(self) -> str:
         return self.id.replace("_", "-")
+
+    @property
+    def api_calls(self) -> tuple[str, ...]:
+        """The botocore ``service:Operation`` calls the audit may make for this control."""
+        return plan.calls_for(self.collects) if "live" in self.targets else ()
+
+    @property
+    def iam_actions(self) -> tuple[str, ...]:
+        """The IAM actions those calls need (what the read-only audit role must allow)."""
+        return plan.iam_actions(self.api_calls)
 
     def to_dict(self) -> dict:
         return {
@@ -67,6 +89,7 @@ class Control:
             ],
             "targets": sorted(self.targets),
             "family": self.family,
+            "iam_actions": list(self.iam_actions),
         }
 
 
@@ -78,6 +101,10 @@ def register(control: Control) -> Control:
         raise ValueError(f"control id {control.id!r} is defined twice")
     if not ID_PATTERN.match(control.id):
         raise ValueError(f"control id {control.id!r} is not <service>_<resource>_<expected_state>")
+    plan.check_needs(control.id, control.collects)
+    if control.policy_kind not in POLICY_KINDS:
+        raise ValueError(f"control {control.id}: policy_kind {control.policy_kind!r} is not one of "
+                         f"{', '.join(POLICY_KINDS)}")
     bad = set(control.targets) - TARGETS
     if bad or not control.targets:
         raise ValueError(f"control {control.id}: targets must be a non-empty subset of {sorted(TARGETS)}")

@@ -13,6 +13,7 @@ _ATTACK = FrameworkRef("MITRE ATT&CK", "T1562.008 Impair Defenses: Disable or Mo
 
 register(Control(
     id="cloudtrail_logging_continuous", ref="CH-01",
+    collects=frozenset({"status", "selectors", "regions", "history"}),
     title="Every enabled region was recorded by a logging trail with all management events throughout the window",
     severity=Severity.HIGH,
     rationale="Stopping a trail, narrowing its selectors or making it single-region, then putting it back, "
@@ -28,6 +29,7 @@ register(Control(
 
 register(Control(
     id="cloudtrail_audit_resources_untampered", ref="CH-02",
+    collects=frozenset({"status", "selectors", "regions", "monitoring", "history", "bucket:logging"}),
     title="No event in the window weakened the audit trail's bucket, key, log group, alarms or Organizations access",
     severity=Severity.HIGH,
     rationale="Changing the log bucket's policy, disabling the key, deleting the log group or its alarms, or "

@@ -11,6 +11,9 @@ from checks.model import Severity
 
 register(Control(
     id="cloudtrail_log_files_integrity_verified",
+    pass_when=("every digest in the window is CloudTrail-signed at its original location with an unbroken chain, "
+        "every log file it lists matches its SHA-256, every log file is listed"),
+    setting_note="(`trailguard verify`)",
     ref="CT-06",
     title="Log files and digests verify against CloudTrail's signed digest chain",
     severity=Severity.HIGH,

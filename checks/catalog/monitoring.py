@@ -69,4 +69,6 @@ for _spec in cis.FILTER_SPECS:
         targets=_BOTH,
         family="monitoring",
         tags=("cis-monitoring", _spec.name),
+        # which trail counts (multi-region, logging, all management events) and which regions are audited
+        collects=frozenset({"status", "selectors", "regions", "monitoring"}),
     ))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from checks.catalog import Control, FrameworkRef, register
 from checks.model import Severity
+from checks.params import DEFAULT_MIN_RETENTION_DAYS
 
 CIS = "CIS AWS Foundations"
 SH = "AWS Security Hub"
@@ -24,6 +25,7 @@ def _control(**kw) -> Control:
 
 _control(
     id="kms_trail_key_rotation_enabled",
+    collects=frozenset({"keys"}),
     ref="CX-01",
     title="The KMS key that encrypts trail logs rotates automatically",
     severity=Severity.MEDIUM,
@@ -45,6 +47,7 @@ _control(
 
 _control(
     id="kms_trail_key_lockout_safety_check_enabled",
+    collects=frozenset({"keys"}),
     ref="CX-02",
     title="The trail's KMS key is created with the policy lockout safety check on",
     severity=Severity.HIGH,
@@ -63,6 +66,11 @@ _control(
 
 _control(
     id="cloudwatch_trail_log_group_retention_sufficient",
+    config_schema={"minimumRetentionDays": {
+        "type": "integer", "minimum": 1, "default": DEFAULT_MIN_RETENTION_DAYS,
+        "description": "Fewest days the trail's log group must keep events (0 = never expire always passes).",
+    }},
+    collects=frozenset({"log_groups"}),
     ref="CX-03",
     title="The trail's CloudWatch Logs group keeps events long enough",
     severity=Severity.MEDIUM,
@@ -81,6 +89,7 @@ _control(
 
 _control(
     id="cloudwatch_trail_log_group_kms_encrypted",
+    collects=frozenset({"log_groups"}),
     ref="CX-04",
     title="The trail's CloudWatch Logs group is encrypted with a KMS key",
     severity=Severity.MEDIUM,
@@ -96,6 +105,7 @@ _control(
 
 _control(
     id="s3_trail_bucket_ownership_enforced",
+    collects=frozenset({"bucket:all"}),
     ref="CX-05",
     title="The trail bucket enforces bucket-owner object ownership (ACLs disabled)",
     severity=Severity.MEDIUM,
@@ -111,6 +121,7 @@ _control(
 
 _control(
     id="s3_trail_bucket_versioning_enabled",
+    collects=frozenset({"bucket:all"}),
     ref="CX-06",
     title="The trail bucket has versioning enabled",
     severity=Severity.MEDIUM,
@@ -126,6 +137,7 @@ _control(
 
 _control(
     id="s3_trail_bucket_sse_kms_enabled",
+    collects=frozenset({"bucket:all"}),
     ref="CX-07",
     title="The trail bucket encrypts objects with SSE-KMS by default",
     severity=Severity.MEDIUM,
@@ -141,6 +153,7 @@ _control(
 
 _control(
     id="s3_trail_bucket_policy_secure",
+    collects=frozenset({"bucket:all"}),
     ref="CX-08",
     title="The trail bucket policy denies non-TLS access and scopes CloudTrail writes by aws:SourceArn",
     severity=Severity.HIGH,
@@ -161,6 +174,12 @@ _control(
 
 _control(
     id="cloudtrail_organization_trail_enabled",
+    policy_kind="resource",
+    config_schema={"expectOrganizationTrail": {
+        "type": "boolean",
+        "description": "Require an organization trail. Unset: required when the stack sets trailguard:orgId.",
+    }},
+    collects=frozenset(),
     ref="CX-09",
     title="The trail is an organization trail when the stack is configured for an organization",
     severity=Severity.MEDIUM,
@@ -181,6 +200,7 @@ _control(
 
 _control(
     id="s3_trail_bucket_public_access_block_enabled",
+    collects=frozenset({"bucket:all"}),
     ref="CX-10",
     title="The trail bucket blocks public access with all four bucket-level settings",
     severity=Severity.HIGH,

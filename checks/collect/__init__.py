@@ -1,8 +1,8 @@
 """boto3 -> AccountFacts. The only package that imports boto3/botocore; read-only calls only.
 
-``collect_account`` collects what the selected controls need and nothing more: no S3 calls without a
-bucket control, no ec2:DescribeRegions without the region-coverage control. Controls this module does
-not know (families written elsewhere) get everything, so a new control never runs on missing facts.
+``collect_account`` collects what the selected controls declare (``Control.collects``, the need names of
+:mod:`checks.catalog.plan`) and nothing more: no S3 calls without a bucket control, no ec2:DescribeRegions
+without a control that reads the regions.
 A failed call becomes an ``errors[...]`` sentence naming the API; it never raises out of here, except
 sts:GetCallerIdentity when no account id is given (without it nothing can be attributed).
 """
@@ -12,6 +12,7 @@ import datetime as dt
 import importlib
 from typing import TYPE_CHECKING, Sequence
 
+from checks.catalog.plan import EVERYTHING
 from checks.collect.buckets import collect_buckets
 from checks.collect.clients import CALL_ERRORS, Clients, failure
 from checks.collect.keys_logs import collect_keys, collect_log_groups
@@ -24,39 +25,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from checks.catalog import Control
     from checks.history.options import HistoryOptions
 
-# What each CloudTrail control needs beyond the trail inventory (DescribeTrails is always made).
-NEEDS: dict[str, frozenset[str]] = {
-    "cloudtrail_multi_region_management_events_enabled": frozenset({"status", "selectors"}),
-    "cloudtrail_all_regions_covered": frozenset({"status", "regions"}),
-    "cloudtrail_delivery_healthy": frozenset({"status"}),
-    "cloudtrail_global_service_events_enabled": frozenset(),
-    "cloudtrail_log_file_validation_enabled": frozenset(),
-    "cloudtrail_kms_encryption_enabled": frozenset({"keys"}),
-    "cloudtrail_cloudwatch_logs_integrated": frozenset({"status"}),
-    "cloudtrail_bucket_not_public": frozenset({"bucket:public"}),
-    "cloudtrail_bucket_access_logging_enabled": frozenset({"bucket:logging"}),
-    "cloudtrail_bucket_deletion_protection_enabled": frozenset({"bucket:lock"}),
-    # the log bucket's access-log target may be excluded from S3 data events without losing coverage
-    "cloudtrail_s3_write_data_events_enabled": frozenset({"status", "selectors", "bucket:logging"}),
-    "cloudtrail_s3_read_data_events_enabled": frozenset({"status", "selectors", "bucket:logging"}),
-    "cloudtrail_security_trail_enabled": frozenset({"status", "selectors", "keys"}),
-    "cloudtrail_insights_enabled": frozenset({"status", "insights"}),
-    "cloudtrail_trail_tagged": frozenset({"tags"}),
-    "cloudtrail_sns_notifications_enabled": frozenset(),
-}
-EVERYTHING = frozenset({"status", "selectors", "insights", "tags", "regions", "keys", "log_groups", "bucket:all"})
-NEEDS.update(importlib.import_module("checks.collect.history_needs").NEEDS)  # issue 14: history and Lake
-
 
 def needs_for(controls: Sequence["Control"] | None) -> set[str]:
+    """The collection plan: what the selected controls declare in ``Control.collects`` (everything for None)."""
     if controls is None:
-        return set(EVERYTHING) | {"monitoring"}
-    needs: set[str] = set()
-    for control in controls:
-        needs |= NEEDS.get(control.id, EVERYTHING)
-        if control.family == "monitoring":
-            needs.add("monitoring")
-    return needs
+        return set(EVERYTHING)
+    return set().union(*(c.collects for c in controls))
 
 
 def collect_account(session: "boto3.Session", *, account_id: str | None = None,

@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 REPORTS = {"report.json": "json", "report.sarif": "sarif", "report.md": "markdown", "matrix.txt": "table"}
 BATCH_FAILED = "batch_failed"
-MERGE_READERS = 32  # concurrent S3 GETs in merge_run  # Finding.extra["account_error"] of an account whose batch failed
+MERGE_READERS = 32  # concurrent S3 GETs in merge_run
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from checks.model import AuditRun, Finding, Severity, Status
+from checks.model import AuditRun, Finding
 from checks.org_owners import name_owners
 from checks.org_shard import ACCOUNT_NOTE, coverage_from_evidence
 
@@ -43,9 +43,7 @@ class Part:
 
 
 def _finding(d: dict) -> Finding:
-    return Finding(control_id=d["control_id"], status=Status(d["status"]), severity=Severity(d["severity"]),
-                   account_id=d["account_id"], region=d["region"], resource=d["resource"], reason=d["reason"],
-                   title=d.get("title", ""), waiver_reason=d.get("waiver_reason", ""), extra=d.get("extra") or {})
+    return Finding.from_dict(d)
 
 
 def load_part(text: str, name: str) -> Part:

@@ -25,7 +25,7 @@ from typing import Sequence
 from checks.model import AuditRun, Finding, Status
 from checks.report import TOOL_NAME, ReportOptions
 from checks.report.project import homepage
-from checks.report.resources import partition, resource_type
+from checks.report.resources import partition
 from checks.report.sarif import fingerprint
 
 SCHEMA_VERSION = "2018-10-08"
@@ -56,15 +56,16 @@ def _cut(text: str, limit: int) -> str:
 
 
 def _resource(f: Finding, region: str) -> dict:
-    rtype = resource_type(f.resource)
+    rtype = f.resource_type
     rid = f.resource if rtype != "AwsAccount" else f"AWS::::Account:{f.resource or f.account_id}"
-    return {"Type": rtype, "Id": rid, "Partition": partition(f.resource, f.region or region),
+    return {"Type": rtype, "Id": rid, "Partition": partition(f, region),
             "Region": f.region or region}
 
 
 def finding(f: Finding, control, options: ReportOptions, region: str) -> dict:
     when = options.generated_at.strftime("%Y-%m-%dT%H:%M:%SZ")
-    aws_partition = partition(f.resource, f.region or region)
+    observed = f.observed_at.strftime("%Y-%m-%dT%H:%M:%SZ") if f.observed_at else when  # when the facts were read
+    aws_partition = partition(f, region)
     title = control.title if control else f.title or f.control_id
     remediation = control.remediation if control else ""
     if control and control.remediation_setting:
@@ -84,8 +85,8 @@ def finding(f: Finding, control, options: ReportOptions, region: str) -> dict:
         "AwsAccountId": f.account_id,
         "Types": [CIS_TYPE if any(r.framework == "CIS AWS Foundations" for r in getattr(control, "frameworks", ()))
                   else BEST_PRACTICE_TYPE],
-        "FirstObservedAt": when,
-        "LastObservedAt": when,
+        "FirstObservedAt": observed,
+        "LastObservedAt": observed,
         "CreatedAt": when,
         "UpdatedAt": when,
         "Severity": {"Label": "INFORMATIONAL" if f.status is Status.PASS else f.severity.value.upper(),

@@ -15,7 +15,7 @@ from typing import Sequence
 
 from checks.model import AuditRun
 from checks.report import ReportOptions
-from checks.report.resources import cis_items, resource_type
+from checks.report.resources import cis_items
 
 COLUMNS = ("account_id", "region", "control_id", "ref", "cis", "severity", "status", "resource",
            "resource_type", "reason", "remediation_setting", "waiver_reason")
@@ -37,6 +37,6 @@ def render(run: AuditRun, controls: Sequence, options: ReportOptions) -> str:
         c = by_id.get(f.control_id)
         writer.writerow([safe(v) for v in (
             f.account_id, f.region, f.control_id, c.ref if c else "", "; ".join(cis_items(c)),
-            f.severity.value, f.status.value, f.resource, resource_type(f.resource), f.reason,
+            f.severity.value, f.status.value, f.resource, f.resource_type, f.reason,
             c.remediation_setting if c else "", f.waiver_reason)])
     return buf.getvalue()

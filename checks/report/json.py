@@ -48,5 +48,5 @@ def render(run: AuditRun, controls: Sequence, options: ReportOptions) -> str:
     }
     if run.shard:  # only a --shard run: the inputs of `trailguard merge`, absent from a whole run
         doc["shard"] = run.shard
-    # default=str: Finding.extra may carry datetimes from collectors; a report must never crash on them.
+    # default=str: a value a format does not know how to write (a datetime) must never crash a report.
     return json.dumps(doc, indent=2, default=str) + "\n"

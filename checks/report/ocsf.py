@@ -26,7 +26,7 @@ from typing import Sequence
 from checks.model import AuditRun, Finding, Severity, Status
 from checks.report import TOOL_NAME, ReportOptions
 from checks.report.project import homepage
-from checks.report.resources import is_arn, partition, resource_type
+from checks.report.resources import partition
 from checks.report.sarif import fingerprint
 
 OCSF_VERSION = "1.5.0"
@@ -46,9 +46,8 @@ def finding_uid(f: Finding) -> str:
 
 def _resource(f: Finding, home_region: str = "") -> dict:
     uid = f.resource or f.account_id
-    name = uid.split(":", 5)[5].split("/")[-1] if is_arn(uid) else uid
-    res = {"uid": uid, "name": name, "type": resource_type(uid),
-           "cloud_partition": partition(uid, f.region or home_region)}
+    name = uid.split(":", 5)[-1].split("/")[-1] if f.service else uid  # an ARN's resource name, else the id
+    res = {"uid": uid, "name": name, "type": f.resource_type, "cloud_partition": partition(f, home_region)}
     if f.region:
         res["region"] = f.region
     return res

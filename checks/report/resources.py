@@ -1,6 +1,7 @@
 """What a finding's resource is, for the formats that type resources (ASFF, OCSF, CSV, HTML).
 
-Types are AWS Security Finding Format resource type names (``AwsCloudTrailTrail``, ``AwsS3Bucket``...,
+Types (``Finding.resource_type``, from :func:`checks.arns.resource_type`) are AWS Security Finding Format
+resource type names (``AwsCloudTrailTrail``, ``AwsS3Bucket``...,
 the list in the ASFF ``Resources`` docs); a resource the list does not name is ``Other``, as the docs ask.
 OCSF's ``resources[].type`` is free text "as defined by the event source", so it reuses the same names
 and a SIEM that ingests both formats sees one vocabulary. Account-wide findings (resource = the account
@@ -10,39 +11,22 @@ from __future__ import annotations
 
 import functools
 
-from checks.arns import arn_part
+from typing import TYPE_CHECKING
 
-# (ARN service, first segment of the ARN's resource part) -> ASFF resource type
-_TYPES = {
-    ("cloudtrail", "trail"): "AwsCloudTrailTrail",
-    ("s3", ""): "AwsS3Bucket",
-    ("kms", "key"): "AwsKmsKey",
-    ("sns", ""): "AwsSnsTopic",
-    ("sqs", ""): "AwsSqsQueue",
-    ("iam", "role"): "AwsIamRole",
-    ("cloudwatch", "alarm"): "AwsCloudWatchAlarm",
-}
-ACCOUNT = "AwsAccount"
-OTHER = "Other"
+from checks.arns import ACCOUNT_TYPE, OTHER_TYPE
+
+if TYPE_CHECKING:  # pragma: no cover
+    from checks.model import Finding
+
+ACCOUNT, OTHER = ACCOUNT_TYPE, OTHER_TYPE
 
 
-def is_arn(resource: str) -> bool:
-    return resource.startswith("arn:") and len(resource.split(":", 5)) == 6
-
-
-def resource_type(resource: str) -> str:
-    if not is_arn(resource):
-        return ACCOUNT if resource.isdigit() or not resource else OTHER
-    service, rest = arn_part(resource, 2), resource.split(":", 5)[5]
-    head = rest.replace(":", "/").split("/", 1)[0] if ("/" in rest or ":" in rest) else ""
-    return _TYPES.get((service, head)) or _TYPES.get((service, "")) or OTHER
-
-
-def partition(resource: str, region: str = "") -> str:
-    """The resource's partition: its ARN's, else the region's (an account id says nothing; a GovCloud or
-    China run's account-wide findings are not in ``aws``), else ``aws``."""
-    if is_arn(resource):
-        return arn_part(resource, 1)
+def partition(f: "Finding", region: str = "") -> str:
+    """The finding's partition (``Finding.partition``: its resource ARN's or the audited account's), else its
+    region's (a finding built without one, e.g. read from an older report), else ``aws``."""
+    if f.partition:
+        return f.partition
+    region = f.region or region
     return _region_partition(region) if region else "aws"
 
 

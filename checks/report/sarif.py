@@ -82,10 +82,9 @@ def _stub_rule(control_id: str, severity: Severity) -> dict:
 
 def artifact_uri(f: Finding) -> str:
     """``aws/<account>/<region|global>/<service>/<resource path>``; ``.../account`` for account scope."""
-    parts = f.resource.split(":", 5)
-    if len(parts) == 6 and parts[0] == "arn":
-        service, resource = parts[2], parts[5]
-        tail = [service, *[p for p in resource.replace(":", "/").split("/") if p]]
+    if f.service:
+        resource = f.resource.split(":", 5)[-1]
+        tail = [f.service, *[p for p in resource.replace(":", "/").split("/") if p]]
     else:
         tail = ["account"]
     segments = ["aws", f.account_id or "unknown-account", f.region or "global", *tail]

@@ -1,24 +1,29 @@
 """Rule registry: one pure predicate per control, keyed by the control id.
 
-A predicate never calls AWS; it reads facts and returns a :class:`checks.model.Result`.
-The engine (``checks.engine``) picks the subjects for each scope and calls the predicate:
+A predicate never calls AWS; it reads facts and returns :class:`checks.model.Result` (or a list of them).
+The engine (``checks.engine``, whose ``SUBJECTS`` table picks the subjects of each scope) calls it through
+:meth:`Rule.results`, which always gives a list:
 
-- ``account``: ``pred(account: AccountFacts) -> Result`` (one finding per account)
-- ``region``: ``pred(account, region: str) -> Result`` (one per enabled region)
-- ``trail``: ``pred(account, trail: TrailFacts) -> Result`` (one per trail visible in the account)
-- ``bucket``: ``pred(account, trail: TrailFacts) -> Result`` (one per distinct trail bucket)
-- ``account`` predicates may return a list of Results when they report several subjects.
-- ``stream``: ``pred(facts: StreamFacts) -> list[Result]`` (one digest chain; only ``trailguard verify``
-  evaluates it, the audit engine never selects its control)
+- ``account``: ``pred(account: AccountFacts)`` (one call per account)
+- ``region``: ``pred(account, region: str)`` (one per enabled region)
+- ``trail``: ``pred(account, trail: TrailFacts)`` (one per trail visible in the account)
+- ``bucket``: ``pred(account, trail: TrailFacts)`` (one per distinct trail bucket)
+- ``stream``: ``pred(facts: StreamFacts)`` (one digest chain; only ``trailguard verify`` evaluates it, the
+  audit engine never selects its control)
+
+A predicate that needs the run's parameters (:class:`checks.params.AuditParams`: the collection instant,
+required tags, minimum retention, the organization-trail expectation) declares a keyword ``params``.
 """
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+import inspect
+from dataclasses import dataclass, field
 from typing import Callable
 
+from checks.catalog import FAMILIES  # one list of families: a rule module per catalog module
+
 SCOPES = ("account", "region", "trail", "bucket", "stream")
-FAMILIES = ("trail", "monitoring", "resources", "history", "lake", "integrity")
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,12 @@ class Rule:
     control_id: str
     scope: str
     predicate: Callable
+    takes_params: bool = field(default=False)
+
+    def results(self, *args, params=None) -> list:
+        """The predicate's Results for one subject, always as a list."""
+        out = self.predicate(*args, params=params) if self.takes_params else self.predicate(*args)
+        return list(out) if isinstance(out, (list, tuple)) else [out]
 
 
 _RULES: dict[str, Rule] = {}
@@ -38,7 +49,7 @@ def rule(control_id: str, scope: str) -> Callable[[Callable], Callable]:
     def decorate(fn: Callable) -> Callable:
         if control_id in _RULES:
             raise ValueError(f"rule for {control_id!r} is defined twice")
-        _RULES[control_id] = Rule(control_id, scope, fn)
+        _RULES[control_id] = Rule(control_id, scope, fn, "params" in inspect.signature(fn).parameters)
         return fn
 
     return decorate

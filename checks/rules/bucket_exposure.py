@@ -46,7 +46,8 @@ _ROLE_ID_SESSIONS = re.compile(r"^ARO[A-Z0-9]+:\*$")  # aws:userid "AROLEID:*": 
 _ACCESS_POINTS = re.compile(r"^arn:[\w-]+:s3:[\w-]+:\d{12}:accesspoint/[^*?$]*\*?$")
 
 
-def _as_list(value) -> list:
+def as_list(value) -> list:
+    """A policy document value as a list: IAM lets one value stand for a list of one."""
     if value is None:
         return []
     return list(value) if isinstance(value, (list, tuple)) else [value]
@@ -58,7 +59,7 @@ def _anyone(principal) -> bool:
         return True
     if not isinstance(principal, dict):
         return False
-    return "*" in _as_list(principal.get("AWS")) or bool(principal.get("Federated"))
+    return "*" in as_list(principal.get("AWS")) or bool(principal.get("Federated"))
 
 
 def is_fixed(value) -> bool:
@@ -99,7 +100,7 @@ def limiting_condition(condition) -> str:
         if op not in _LIMITING_OPERATORS or not isinstance(clauses, dict):
             continue
         for key, values in clauses.items():
-            key, values = key.lower(), _as_list(values)
+            key, values = key.lower(), as_list(values)
             if op == "ipaddress" and key != "aws:sourceip":
                 continue
             if key in FIXED_VALUE_KEYS | {"aws:sourceip"} and values and all(_limits(key, v) for v in values):
@@ -112,7 +113,7 @@ def open_statements(policy: dict) -> list[str]:
     {"AWS": "*"}, a federated principal, or NotPrincipal) without a condition that limits them to fixed
     values of a key S3 counts."""
     found = []
-    for i, st in enumerate(_as_list((policy or {}).get("Statement"))):
+    for i, st in enumerate(as_list((policy or {}).get("Statement"))):
         if not isinstance(st, dict) or st.get("Effect") != "Allow":
             continue
         if (_anyone(st.get("Principal")) or "NotPrincipal" in st) and not limiting_condition(st.get("Condition")):

@@ -12,6 +12,7 @@ from checks.history import tamper
 from checks.history.events import trail_of
 from checks.history.gaps import TrailHistory, TrailState, region_gaps
 from checks.model import Result
+from checks.params import AuditParams
 from checks.rules import rule
 from checks.rules.selectors import management_coverage
 
@@ -101,7 +102,7 @@ def _unknown_resources(own: list[TrailFacts], account: AccountFacts) -> str | No
     return None
 
 
-def _resources(account: AccountFacts) -> tamper.AuditResources | str | None:
+def _resources(account: AccountFacts, params: AuditParams) -> tamper.AuditResources | str | None:
     own = [t for t in account.trails or [] if t.owner_account_id in ("", account.account_id)]
     if not own:
         return None
@@ -117,16 +118,16 @@ def _resources(account: AccountFacts) -> tamper.AuditResources | str | None:
     return tamper.AuditResources(
         buckets=frozenset(t.s3_bucket_name for t in own if t.s3_bucket_name),
         keys=frozenset(k for t in own if t.kms_key_id for k in (t.kms_key_id, t.kms_key_id.rsplit("/", 1)[-1])),
-        log_groups=frozenset(groups), alarms=alarms, min_retention_days=account.min_log_retention_days)
+        log_groups=frozenset(groups), alarms=alarms, min_retention_days=params.min_log_retention_days)
 
 
 @rule("cloudtrail_audit_resources_untampered", "account")
-def audit_resources_untampered(account: AccountFacts) -> Result:
+def audit_resources_untampered(account: AccountFacts, params: AuditParams) -> Result:
     history, acct = account.history, account.account_id
     unknown = _unknown(f"Tamper events of account {acct} are", history and history.tamper_errors)
     if unknown is not None:  # also when history is None: not collected
         return unknown
-    res = _resources(account)
+    res = _resources(account, params)
     if res is None:
         owners = sorted({t.owner_account_id for t in account.trails or []})
         return Result.not_applicable(f"Account {acct} owns no trail; the audit trail's resources belong to "

@@ -23,9 +23,10 @@ from checks.cis import FILTER_SPECS, FilterSpec, check_filter, listed
 from checks.filterpattern import field_value
 from checks.metricmath import MetricId, describe, metric_id, watched
 from checks.facts import AccountFacts, Alarm, LogGroupFacts, MetricFilter, MetricTransformation, TrailFacts
-from checks.model import Result, Status
+from checks.model import Result, Status, sentence
 from checks.rules import rule
 from checks.rules.selectors import management_coverage
+from checks.rules.subjects import log_group_placement
 
 
 @dataclass(frozen=True)
@@ -68,28 +69,6 @@ def _qualifying(account: AccountFacts) -> tuple[list[TrailFacts], list[str]]:
         elif isinstance(verdict, str):
             unknown.append(verdict)
     return trails, unknown
-
-
-def _placement(account: AccountFacts, trail: TrailFacts) -> tuple[str, str]:
-    """(kind, detail): kind is group | foreign | none | unknown; detail the log group ARN or a reason."""
-    arn = trail.cloudwatch_logs_log_group_arn
-    if arn is None:
-        return "unknown", trail.errors.get("cloudwatch_logs_log_group_arn") or (
-            f"cloudtrail:DescribeTrails did not report the log group of trail {trail.name}")
-    if arn == "" and trail.owner_account_id and trail.owner_account_id != account.account_id:
-        # An organization trail seen from a member: its delivery is the owner's setting, assessed once
-        # there, not repeated as a FAIL in every member.
-        return "foreign", (f"trail {trail.name} is owned by account {trail.owner_account_id}, where its "
-                           "CloudWatch Logs delivery is assessed")
-    if arn == "":
-        return "none", f"trail {trail.name} does not deliver to CloudWatch Logs"
-    arn = arn.removesuffix(":*")
-    owner, region = arn_part(arn, 4), arn_part(arn, 3)
-    if owner and owner != account.account_id:
-        return "foreign", f"trail {trail.name} delivers to log group {arn} in account {owner}"
-    if account.enabled_regions is not None and region not in account.enabled_regions:
-        return "foreign", f"trail {trail.name} delivers to log group {arn} in region {region}, outside the audit"
-    return "group", arn
 
 
 # --- one chain --------------------------------------------------------------------------------------
@@ -257,35 +236,28 @@ def _noted(outcome: _Outcome, verdict) -> _Outcome:
 
 
 def _chains(account: AccountFacts, spec: FilterSpec, trails: list[TrailFacts]) -> Result:
-    outcomes, foreign, misses, region, resource = [], [], [], "", ""
+    """The best chain over the trails' log groups; the finding names the log group of the chain it reports."""
+    judged: list[tuple[_Outcome, str]] = []  # (outcome, log group ARN it is about; "" when no group is known)
+    foreign, misses = [], []
     for trail in trails:
-        kind, detail = _placement(account, trail)
+        kind, detail = log_group_placement(account, trail)
         if kind == "group":
             group = account.log_groups.get(detail)
-            resource, region = detail, arn_part(detail, 3)
-            outcomes.extend(_judge_group(account, spec, group) if group else [_error(
-                f"logs:DescribeMetricFilters was not run for log group {detail} of trail {trail.name}")])
+            judged.extend((o, detail) for o in (_judge_group(account, spec, group) if group else [_error(
+                f"logs:DescribeMetricFilters was not run for log group {detail} of trail {trail.name}")]))
         elif kind == "unknown":
-            outcomes.append(_error(detail))
+            judged.append((_error(detail), ""))
         else:
             (foreign if kind == "foreign" else misses).append(detail)
-    kw = {"resource": resource, "region": region}
-    for status in (Status.PASS, Status.ERROR):
-        hit = next((o for o in outcomes if o.status is status), None)
-        if hit:
-            return Result(status, _sentence(hit.reason), **kw)
-    if outcomes:
-        return Result.failed(_sentence(max(outcomes, key=lambda o: o.stage).reason), **kw)
+    hit = next((h for status in (Status.PASS, Status.ERROR) for h in judged if h[0].status is status), None)
+    if hit is None and judged:
+        hit = max(judged, key=lambda h: h[0].stage)
+    if hit:
+        outcome, group = hit
+        return Result(outcome.status, sentence(outcome.reason), resource=group, region=arn_part(group, 3))
     if foreign:
-        return Result.not_applicable(_sentence(f"{spec.name} cannot be checked here: {foreign[0]}"))
-    return Result.failed(_sentence(misses[0]))
-
-
-def _sentence(text: str) -> str:
-    text = text.rstrip(".")
-    if ":" in text.split(" ", 1)[0]:  # starts with an API name (logs:DescribeMetricFilters): keep its case
-        return text + "."
-    return text[:1].upper() + text[1:] + "."
+        return Result.not_applicable(sentence(f"{spec.name} cannot be checked here: {foreign[0]}"))
+    return Result.failed(sentence(misses[0]))
 
 
 def evaluate_monitoring(account: AccountFacts, spec: FilterSpec) -> Result:
@@ -295,7 +267,7 @@ def evaluate_monitoring(account: AccountFacts, spec: FilterSpec) -> Result:
     trails, unknown = _qualifying(account)
     if not trails:
         if unknown:
-            return Result.error(_sentence(unknown[0]))
+            return Result.error(sentence(unknown[0]))
         return Result.failed(f"No multi-region, logging trail recording all management events exists in "
                              f"account {account.account_id}, so no log group can alarm on {spec.summary}.")
     return _chains(account, spec, trails)

@@ -7,53 +7,27 @@ NOT_APPLICABLE, because only their owner can change them.
 """
 from __future__ import annotations
 
-from checks.arns import arn_account
-from checks.facts import AccountFacts, BucketFacts, KeyFacts, LogGroupFacts, TrailFacts
+from checks.facts import AccountFacts, TrailFacts
 from checks.model import Result
+from checks.params import AuditParams
 from checks.rules import rule
-from checks.rules.trail_buckets import trail_bucket
+from checks.rules.bucket_exposure import as_list
+from checks.rules.subjects import bucket_arn, bucket_fact, owned_elsewhere, trail_key, trail_log_group
 
 SSE_KMS = ("aws:kms", "aws:kms:dsse")
 _SOURCE_ARN_OPERATORS = ("StringEquals", "StringLike", "ArnEquals", "ArnLike")
 
 
-def _foreign(account: AccountFacts, owner: str | None, what: str) -> Result | None:
-    if owner and owner != account.account_id:
-        return Result.not_applicable(f"{what} is owned by account {owner}.")
-    return None
-
-
 def _own_trail(account: AccountFacts, trail: TrailFacts) -> Result | None:
-    return _foreign(account, trail.owner_account_id, f"Trail {trail.name}")
+    return owned_elsewhere(account, trail.owner_account_id, f"Trail {trail.name}")
 
 
 # --- KMS --------------------------------------------------------------------------------------------
 
 
-def _trail_key(account: AccountFacts, trail: TrailFacts) -> KeyFacts | Result:
-    """The trail's key facts, or the Result that says why they cannot be judged."""
-    if trail.kms_key_id is None:
-        return Result.error(trail.errors.get("kms_key_id")
-                            or f"cloudtrail:DescribeTrails did not report the KMS key of trail {trail.name}.")
-    if trail.kms_key_id == "":
-        return Result.not_applicable(f"Trail {trail.name} does not encrypt with a KMS key.")
-    key = account.keys.get(trail.kms_key_id)
-    if key is None and not trail.kms_key_id.startswith("arn:"):  # a bare key id: match any key ARN ending in it
-        suffix = trail.kms_key_id.rsplit("/", 1)[-1]
-        key = next((k for k in account.keys.values() if k.arn.endswith("/" + suffix)), None)
-    if key is None:
-        return _foreign(account, arn_account(trail.kms_key_id), f"KMS key {trail.kms_key_id}") or Result.error(
-            f"kms:DescribeKey did not report key {trail.kms_key_id} used by trail {trail.name}.")
-    if key.exists is False:
-        return Result.failed(f"KMS key {key.arn} of trail {trail.name} does not exist.", resource=key.arn)
-    if key.key_manager is None and key.errors.get("key_manager"):
-        return Result.error(key.errors["key_manager"], resource=key.arn)
-    return _foreign(account, key.owner_account_id, f"KMS key {key.arn}") or key
-
-
 @rule("kms_trail_key_rotation_enabled", "trail")
 def kms_trail_key_rotation_enabled(account: AccountFacts, trail: TrailFacts) -> Result:
-    key = _own_trail(account, trail) or _trail_key(account, trail)
+    key = _own_trail(account, trail) or trail_key(account, trail)
     if isinstance(key, Result):
         return key
     if key.key_manager == "AWS":
@@ -68,7 +42,7 @@ def kms_trail_key_rotation_enabled(account: AccountFacts, trail: TrailFacts) -> 
 
 @rule("kms_trail_key_lockout_safety_check_enabled", "trail")
 def kms_trail_key_lockout_safety_check_enabled(account: AccountFacts, trail: TrailFacts) -> Result:
-    key = _own_trail(account, trail) or _trail_key(account, trail)
+    key = _own_trail(account, trail) or trail_key(account, trail)
     if isinstance(key, Result):
         return key
     flag = key.bypass_policy_lockout_safety_check
@@ -86,27 +60,13 @@ def kms_trail_key_lockout_safety_check_enabled(account: AccountFacts, trail: Tra
 # --- CloudWatch Logs --------------------------------------------------------------------------------
 
 
-def _trail_log_group(account: AccountFacts, trail: TrailFacts) -> LogGroupFacts | Result:
-    arn = trail.cloudwatch_logs_log_group_arn
-    if arn is None:
-        return Result.error(trail.errors.get("cloudwatch_logs_log_group_arn")
-                            or f"cloudtrail:DescribeTrails did not report the log group of trail {trail.name}.")
-    if arn == "":
-        return Result.not_applicable(f"Trail {trail.name} does not deliver to CloudWatch Logs.")
-    arn = arn.removesuffix(":*")
-    group = account.log_groups.get(arn)
-    if group is None:
-        return _foreign(account, arn_account(arn), f"Log group {arn}") or Result.error(
-            f"logs:DescribeLogGroups did not report log group {arn} of trail {trail.name}.")
-    return _foreign(account, group.owner_account_id, f"Log group {arn}") or group
-
-
 @rule("cloudwatch_trail_log_group_retention_sufficient", "trail")
-def cloudwatch_trail_log_group_retention_sufficient(account: AccountFacts, trail: TrailFacts) -> Result:
-    group = _own_trail(account, trail) or _trail_log_group(account, trail)
+def cloudwatch_trail_log_group_retention_sufficient(account: AccountFacts, trail: TrailFacts,
+                                                    params: AuditParams) -> Result:
+    group = _own_trail(account, trail) or trail_log_group(account, trail)
     if isinstance(group, Result):
         return group
-    days, minimum = group.retention_in_days, account.min_log_retention_days
+    days, minimum = group.retention_in_days, params.min_log_retention_days
     if days is None:
         return Result.error(group.errors.get("retention_in_days")
                             or f"logs:DescribeLogGroups did not report the retention of {group.name}.",
@@ -122,7 +82,7 @@ def cloudwatch_trail_log_group_retention_sufficient(account: AccountFacts, trail
 
 @rule("cloudwatch_trail_log_group_kms_encrypted", "trail")
 def cloudwatch_trail_log_group_kms_encrypted(account: AccountFacts, trail: TrailFacts) -> Result:
-    group = _own_trail(account, trail) or _trail_log_group(account, trail)
+    group = _own_trail(account, trail) or trail_log_group(account, trail)
     if isinstance(group, Result):
         return group
     if group.kms_key_id is None:
@@ -138,81 +98,57 @@ def cloudwatch_trail_log_group_kms_encrypted(account: AccountFacts, trail: Trail
 # --- S3 ---------------------------------------------------------------------------------------------
 
 
-def _trail_bucket(account: AccountFacts, trail: TrailFacts) -> BucketFacts | Result:
-    return trail_bucket(account, trail)  # one reading of bucket ownership for every bucket control
-
-
-def _bucket_fact(account: AccountFacts, trail: TrailFacts, fact: str, api: str):
-    """(bucket, value) for a BucketFacts field, or a Result when it cannot be judged."""
-    # The bucket's owner decides (an organization trail's bucket is its owner's), so that a trail whose
-    # bucket is unknown is ERROR naming the API, as in the CT bucket controls.
-    bucket = _trail_bucket(account, trail)
-    if isinstance(bucket, Result):
-        return bucket
-    value = getattr(bucket, fact)
-    if value is None:
-        return Result.error(bucket.errors.get(fact) or f"{api} did not answer for bucket {bucket.name}.",
-                            resource=bucket.arn)
-    return bucket, value
-
-
 @rule("s3_trail_bucket_ownership_enforced", "bucket")
 def s3_trail_bucket_ownership_enforced(account: AccountFacts, trail: TrailFacts) -> Result:
-    got = _bucket_fact(account, trail, "object_ownership", "s3:GetBucketOwnershipControls")
+    got = bucket_fact(account, trail, "object_ownership", "s3:GetBucketOwnershipControls")
     if isinstance(got, Result):
         return got
     bucket, ownership = got
     if ownership == "BucketOwnerEnforced":
-        return Result.passed(f"Bucket {bucket.name} enforces bucket-owner ownership.", resource=bucket.arn)
+        return Result.passed(f"Bucket {bucket.name} enforces bucket-owner ownership.", resource=bucket_arn(account, bucket.name))
     shown = ownership or "not configured"
     return Result.failed(f"Bucket {bucket.name} object ownership is {shown}, not BucketOwnerEnforced.",
-                         resource=bucket.arn)
+                         resource=bucket_arn(account, bucket.name))
 
 
 @rule("s3_trail_bucket_versioning_enabled", "bucket")
 def s3_trail_bucket_versioning_enabled(account: AccountFacts, trail: TrailFacts) -> Result:
-    got = _bucket_fact(account, trail, "versioning_status", "s3:GetBucketVersioning")
+    got = bucket_fact(account, trail, "versioning_status", "s3:GetBucketVersioning")
     if isinstance(got, Result):
         return got
     bucket, status = got
     if status == "Enabled":
-        return Result.passed(f"Bucket {bucket.name} has versioning enabled.", resource=bucket.arn)
-    return Result.failed(f"Bucket {bucket.name} versioning is {status or 'never enabled'}.", resource=bucket.arn)
+        return Result.passed(f"Bucket {bucket.name} has versioning enabled.", resource=bucket_arn(account, bucket.name))
+    return Result.failed(f"Bucket {bucket.name} versioning is {status or 'never enabled'}.", resource=bucket_arn(account, bucket.name))
 
 
 @rule("s3_trail_bucket_sse_kms_enabled", "bucket")
 def s3_trail_bucket_sse_kms_enabled(account: AccountFacts, trail: TrailFacts) -> Result:
-    got = _bucket_fact(account, trail, "sse_algorithm", "s3:GetBucketEncryption")
+    got = bucket_fact(account, trail, "sse_algorithm", "s3:GetBucketEncryption")
     if isinstance(got, Result):
         return got
     bucket, algorithm = got
     if algorithm in SSE_KMS:
-        return Result.passed(f"Bucket {bucket.name} encrypts by default with {algorithm}.", resource=bucket.arn)
+        return Result.passed(f"Bucket {bucket.name} encrypts by default with {algorithm}.", resource=bucket_arn(account, bucket.name))
     return Result.failed(f"Bucket {bucket.name} default encryption is {algorithm or 'not configured'}, "
-                         "not SSE-KMS.", resource=bucket.arn)
-
-
-def _as_list(value) -> list:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, (list, tuple)) else [value]
+                         "not SSE-KMS.", resource=bucket_arn(account, bucket.name))
 
 
 def _denies_insecure_transport(statement: dict) -> bool:
-    actions = _as_list(statement.get("Action"))
+    actions = as_list(statement.get("Action"))
     if statement.get("Effect") != "Deny" or not ({"s3:*", "*"} & set(actions)):
         return False
     principal = statement.get("Principal")
     if principal not in ("*", {"AWS": "*"}, {"AWS": ["*"]}):
         return False
     secure = ((statement.get("Condition") or {}).get("Bool") or {}).get("aws:SecureTransport")
-    return [str(v).lower() for v in _as_list(secure)] == ["false"]
+    return [str(v).lower() for v in as_list(secure)] == ["false"]
 
 
 def _cloudtrail_writes(statement: dict) -> bool:
     principal = statement.get("Principal")
-    services = _as_list(principal.get("Service")) if isinstance(principal, dict) else []
-    actions = _as_list(statement.get("Action"))
+    services = as_list(principal.get("Service")) if isinstance(principal, dict) else []
+    actions = as_list(statement.get("Action"))
     return (statement.get("Effect") == "Allow" and "cloudtrail.amazonaws.com" in services
             and bool({"s3:PutObject", "s3:*", "*"} & set(actions)))
 
@@ -224,11 +160,11 @@ def _scoped_by_source_arn(statement: dict) -> bool:
 
 @rule("s3_trail_bucket_policy_secure", "bucket")
 def s3_trail_bucket_policy_secure(account: AccountFacts, trail: TrailFacts) -> Result:
-    got = _bucket_fact(account, trail, "policy", "s3:GetBucketPolicy")
+    got = bucket_fact(account, trail, "policy", "s3:GetBucketPolicy")
     if isinstance(got, Result):
         return got
     bucket, policy = got
-    statements = _as_list(policy.get("Statement"))
+    statements = as_list(policy.get("Statement"))
     problems = []
     if not any(_denies_insecure_transport(s) for s in statements):
         problems.append("no statement denies s3:* when aws:SecureTransport is false")
@@ -238,34 +174,34 @@ def s3_trail_bucket_policy_secure(account: AccountFacts, trail: TrailFacts) -> R
     elif not all(_scoped_by_source_arn(s) for s in writes):
         problems.append("a CloudTrail write statement has no aws:SourceArn condition")
     if problems:
-        return Result.failed(f"Bucket {bucket.name} policy: {'; '.join(problems)}.", resource=bucket.arn)
+        return Result.failed(f"Bucket {bucket.name} policy: {'; '.join(problems)}.", resource=bucket_arn(account, bucket.name))
     return Result.passed(f"Bucket {bucket.name} policy denies non-TLS access and scopes CloudTrail writes by "
-                         "aws:SourceArn.", resource=bucket.arn)
+                         "aws:SourceArn.", resource=bucket_arn(account, bucket.name))
 
 
 @rule("s3_trail_bucket_public_access_block_enabled", "bucket")
 def s3_trail_bucket_public_access_block_enabled(account: AccountFacts, trail: TrailFacts) -> Result:
-    got = _bucket_fact(account, trail, "public_access_block", "s3:GetPublicAccessBlock")
+    got = bucket_fact(account, trail, "public_access_block", "s3:GetPublicAccessBlock")
     if isinstance(got, Result):
         return got
     bucket, block = got
     if block.all_on:
         return Result.passed(f"Bucket {bucket.name} blocks public access with all four settings.",
-                             resource=bucket.arn)
+                             resource=bucket_arn(account, bucket.name))
     off = [name for name, on in (("BlockPublicAcls", block.block_public_acls),
                                  ("IgnorePublicAcls", block.ignore_public_acls),
                                  ("BlockPublicPolicy", block.block_public_policy),
                                  ("RestrictPublicBuckets", block.restrict_public_buckets)) if not on]
     return Result.failed(f"Bucket {bucket.name} block public access is off for {', '.join(off)}.",
-                         resource=bucket.arn)
+                         resource=bucket_arn(account, bucket.name))
 
 
 # --- Organization trail -----------------------------------------------------------------------------
 
 
 @rule("cloudtrail_organization_trail_enabled", "trail")
-def cloudtrail_organization_trail_enabled(account: AccountFacts, trail: TrailFacts) -> Result:
-    if not account.expect_organization_trail:
+def cloudtrail_organization_trail_enabled(account: AccountFacts, trail: TrailFacts, params: AuditParams) -> Result:
+    if not params.expect_organization_trail:
         return Result.not_applicable(f"The configuration does not expect trail {trail.name} to be an "
                                      "organization trail.")
     if trail.is_organization is None:

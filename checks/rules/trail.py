@@ -8,15 +8,13 @@ its settings are assessed once, in the account that owns it.
 from __future__ import annotations
 
 from checks.facts import AccountFacts, TrailFacts
-from checks.model import Result, Status
+from checks.model import Result, Status, sentence
+from checks.params import AuditParams
 from checks.rules import rule
 from checks.rules import trail_buckets  # noqa: F401  (registers the bucket-scope rules)
 from checks.rules.selectors import management_coverage, s3_object_coverage
-from checks.rules.trail_common import (
-    MAX_DELIVERY_AGE, Verdict, age, foreign_trail, logging_verdict, missing, multi_region_logging,
-    sentence,
-    some_trail,
-)
+from checks.rules.subjects import find_key, foreign_trail, missing
+from checks.rules.trail_common import MAX_DELIVERY_AGE, Verdict, age, logging_verdict, multi_region_logging, some_trail
 
 _PASS = (Status.PASS, "")
 
@@ -59,7 +57,7 @@ def all_regions_covered(account: AccountFacts, region: str) -> Result:
 
 
 @rule("cloudtrail_delivery_healthy", "trail")
-def delivery_healthy(account: AccountFacts, trail: TrailFacts) -> Result:
+def delivery_healthy(account: AccountFacts, trail: TrailFacts, params: AuditParams) -> Result:
     if na := foreign_trail(account, trail):
         return na
     status = trail.status
@@ -75,7 +73,7 @@ def delivery_healthy(account: AccountFacts, trail: TrailFacts) -> Result:
                              f"{status.latest_digest_delivery_error}.")
     if status.latest_delivery_time is None:
         return Result.failed(f"Trail {trail.name} is logging but has never delivered a log file.")
-    if age(account, status.latest_delivery_time) > MAX_DELIVERY_AGE:
+    if age(params, status.latest_delivery_time) > MAX_DELIVERY_AGE:
         return Result.failed(f"Trail {trail.name} last delivered a log file at "
                              f"{status.latest_delivery_time.isoformat()}, more than {_hours()} hours ago.")
     return Result.passed(f"Trail {trail.name} delivered its last log file at "
@@ -135,7 +133,7 @@ def kms_verdict(account: AccountFacts, trail: TrailFacts) -> Verdict:
         return Status.ERROR, missing(trail, "kms_key_id", "cloudtrail:DescribeTrails")
     if trail.kms_key_id == "":
         return Status.FAIL, "does not encrypt its logs with a KMS key"
-    key = account.keys.get(trail.kms_key_id)
+    key = find_key(account, trail.kms_key_id)
     # Only an own key's state is judged here; a key owned elsewhere is its owner's to assess. No facts at
     # all (a stack view that does not model keys) leaves the trail's own setting to judge.
     if key is None or (key.owner_account_id or account.account_id) != account.account_id:
@@ -156,7 +154,7 @@ def kms_encryption_enabled(account: AccountFacts, trail: TrailFacts) -> Result:
 
 
 @rule("cloudtrail_cloudwatch_logs_integrated", "trail")
-def cloudwatch_logs_integrated(account: AccountFacts, trail: TrailFacts) -> Result:
+def cloudwatch_logs_integrated(account: AccountFacts, trail: TrailFacts, params: AuditParams) -> Result:
     if na := foreign_trail(account, trail):
         return na
     group = trail.cloudwatch_logs_log_group_arn
@@ -173,7 +171,7 @@ def cloudwatch_logs_integrated(account: AccountFacts, trail: TrailFacts) -> Resu
     when = status.latest_cloudwatch_logs_delivery_time
     # Staleness only means something while the trail logs; an idle, stopped trail is CT-02's business
     # (Prowler #1808 fails such trails here).
-    if when is not None and status.is_logging and age(account, when) > MAX_DELIVERY_AGE:
+    if when is not None and status.is_logging and age(params, when) > MAX_DELIVERY_AGE:
         return Result.failed(f"Trail {trail.name} last delivered to CloudWatch Logs at {when.isoformat()}, "
                              f"more than {_hours()} hours ago.")
     seen = f"last delivered at {when.isoformat()}" if when else "delivery time not reported"
@@ -243,13 +241,13 @@ def insights_enabled(account: AccountFacts) -> Result:
 
 
 @rule("cloudtrail_trail_tagged", "trail")
-def trail_tagged(account: AccountFacts, trail: TrailFacts) -> Result:
+def trail_tagged(account: AccountFacts, trail: TrailFacts, params: AuditParams) -> Result:
     if na := foreign_trail(account, trail):
         return na
     if trail.tags is None:
         return Result.error(sentence(missing(trail, "tags", "cloudtrail:ListTags")))
     keys = {k for k in trail.tags if not k.startswith("aws:")}  # system tags are not the owner's choice
-    absent = [k for k in account.required_tag_keys if k not in keys]
+    absent = [k for k in params.required_tag_keys if k not in keys]
     if absent:
         return Result.failed(f"Trail {trail.name} lacks the required tag key(s) {', '.join(absent)}.")
     if not keys:

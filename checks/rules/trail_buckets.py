@@ -5,33 +5,10 @@ CT-11 (deletion protection). One finding per distinct trail bucket; a bucket own
 from __future__ import annotations
 
 from checks.facts import AccountFacts, BucketFacts, TrailFacts
-from checks.model import Result
-from checks.org_owners import bucket_owner_reason
+from checks.model import Result, sentence
 from checks.rules import rule
 from checks.rules.bucket_exposure import exposure
-from checks.rules.trail_common import missing, sentence
-
-
-def trail_bucket(account: AccountFacts, trail: TrailFacts) -> BucketFacts | Result:
-    """The trail's own bucket facts, or the Result that says why the bucket cannot be judged here."""
-    name = trail.s3_bucket_name
-    if name is None:
-        return Result.error(sentence(missing(trail, "s3_bucket_name", "cloudtrail:DescribeTrails")))
-    arn = f"arn:{account.partition}:s3:::{name}"
-    bucket = account.buckets.get(name)
-    if bucket is None:
-        return Result.error(f"No facts were collected for bucket {name} of trail {trail.name}.", resource=arn)
-    if bucket.exists is False:  # NoSuchBucket is a definite answer: the trail delivers nowhere
-        return Result.failed(f"Bucket {name} of trail {trail.name} does not exist.", resource=arn)
-    owner = bucket.owner_account_id
-    if owner and owner != account.account_id:
-        return Result.not_applicable(bucket_owner_reason(name, owner), resource=arn)
-    if not owner and bucket.owned_elsewhere:
-        return Result.not_applicable(bucket_owner_reason(name, None), resource=arn)
-    if not owner:
-        return Result.error(sentence(bucket.errors.get("owner_account_id")
-                                     or f"s3:ListBuckets did not tell who owns bucket {name}"), resource=arn)
-    return bucket
+from checks.rules.subjects import bucket_arn, trail_bucket
 
 
 @rule("cloudtrail_bucket_not_public", "bucket")
@@ -40,11 +17,12 @@ def bucket_not_public(account: AccountFacts, trail: TrailFacts) -> Result:
     if isinstance(bucket, Result):
         return bucket
     public, why = exposure(account, bucket)
+    arn = bucket_arn(account, bucket.name)
     if public is None:
-        return Result.error(sentence(why), resource=bucket.arn)
+        return Result.error(sentence(why), resource=arn)
     if public:
-        return Result.failed(f"Bucket {bucket.name} is public: {why}.", resource=bucket.arn)
-    return Result.passed(f"Bucket {bucket.name} is not publicly accessible.", resource=bucket.arn)
+        return Result.failed(f"Bucket {bucket.name} is public: {why}.", resource=arn)
+    return Result.passed(f"Bucket {bucket.name} is not publicly accessible.", resource=arn)
 
 
 @rule("cloudtrail_bucket_access_logging_enabled", "bucket")
@@ -52,14 +30,13 @@ def bucket_access_logging_enabled(account: AccountFacts, trail: TrailFacts) -> R
     bucket = trail_bucket(account, trail)
     if isinstance(bucket, Result):
         return bucket
-    target = bucket.logging_target_bucket
+    target, arn = bucket.logging_target_bucket, bucket_arn(account, bucket.name)
     if target is None:
         return Result.error(sentence(bucket.errors.get("logging_target_bucket")
-                                     or f"s3:GetBucketLogging did not answer for bucket {bucket.name}"),
-                            resource=bucket.arn)
+                                     or f"s3:GetBucketLogging did not answer for bucket {bucket.name}"), resource=arn)
     if not target:
-        return Result.failed(f"Bucket {bucket.name} has no server access logging.", resource=bucket.arn)
-    return Result.passed(f"Bucket {bucket.name} writes server access logs to bucket {target}.", resource=bucket.arn)
+        return Result.failed(f"Bucket {bucket.name} has no server access logging.", resource=arn)
+    return Result.passed(f"Bucket {bucket.name} writes server access logs to bucket {target}.", resource=arn)
 
 
 def _locked(bucket: BucketFacts) -> bool | None:
@@ -73,7 +50,7 @@ def bucket_deletion_protection_enabled(account: AccountFacts, trail: TrailFacts)
     bucket = trail_bucket(account, trail)
     if isinstance(bucket, Result):
         return bucket
-    kw = {"resource": bucket.arn}
+    kw = {"resource": bucket_arn(account, bucket.name)}
     if _locked(bucket):
         return Result.passed(f"Bucket {bucket.name} has Object Lock with a default {bucket.object_lock_mode} "
                              f"retention of {bucket.object_lock_days} days.", **kw)

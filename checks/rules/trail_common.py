@@ -9,34 +9,21 @@ import datetime as dt
 from typing import Callable
 
 from checks.facts import AccountFacts, TrailFacts
-from checks.model import Result, Status
+from checks.model import Result, Status, sentence
+from checks.params import AuditParams
+from checks.rules.subjects import missing
 
 Verdict = tuple[Status, str]
 MAX_DELIVERY_AGE = dt.timedelta(hours=24)  # CT-03/CT-08: older than this means delivery has stalled
 
 
-def now(account: AccountFacts) -> dt.datetime:
-    return account.collected_at or dt.datetime.now(dt.timezone.utc)
-
-
-def age(account: AccountFacts, when: dt.datetime) -> dt.timedelta:
+def age(params: AuditParams, when: dt.datetime) -> dt.timedelta:
+    """How long before the run's instant (``params.now``, the collection time) ``when`` was."""
+    if params.now is None:
+        raise ValueError("AuditParams.now is not set; checks.engine.evaluate sets it from the collection time.")
     if when.tzinfo is None:  # API timestamps are UTC; tolerate naive values from adapters
         when = when.replace(tzinfo=dt.timezone.utc)
-    return now(account) - when
-
-
-def foreign_trail(account: AccountFacts, trail: TrailFacts) -> Result | None:
-    """NOT_APPLICABLE for an organization trail seen from a member account: assessed where it is owned."""
-    owner = trail.owner_account_id
-    if owner and owner != account.account_id:
-        return Result.not_applicable(
-            f"Trail {trail.arn} is owned by account {owner}; it is assessed in that account.")
-    return None
-
-
-def missing(trail: TrailFacts, fact: str, api: str) -> str:
-    """The collector's error sentence for an unknown fact, or one naming the API that should have said."""
-    return trail.errors.get(fact) or f"{api} did not report {fact} for trail {trail.name}."
+    return params.now - when
 
 
 def logging_verdict(trail: TrailFacts) -> Verdict | None:
@@ -80,7 +67,3 @@ def some_trail(account: AccountFacts, check: Callable[[TrailFacts], Verdict], ac
     return Result.failed(f"No trail in account {account.account_id} {achievement}: trail {trail.name} {phrase}.",
                          resource=account.account_id)
 
-
-def sentence(text: str) -> str:
-    """One sentence ending with exactly one period (collector messages may or may not carry one)."""
-    return text.rstrip().rstrip(".") + "."

@@ -103,13 +103,10 @@ def run_audit(endpoint_url: str, out_dir: Path) -> tuple[int, str, str]:
 
 def load_run(path: Path):
     """The JSON report back into an AuditRun, so the other formats render the very same findings."""
-    from checks.model import AuditRun, Finding, Severity, Status
+    from checks.model import AuditRun, Finding
 
     doc = json.loads(path.read_text(encoding="utf-8"))
-    findings = [Finding(control_id=f["control_id"], status=Status(f["status"]), severity=Severity(f["severity"]),
-                        account_id=f["account_id"], region=f["region"], resource=f["resource"],
-                        reason=f["reason"], title=f.get("title", ""), waiver_reason=f.get("waiver_reason", ""),
-                        extra=f.get("extra") or {}) for f in doc["findings"]]
+    findings = [Finding.from_dict(f) for f in doc["findings"]]
     summary = doc.get("summary", {})
     return AuditRun(findings=findings, accounts=list(summary.get("accounts", {})),
                     coverage=dict(summary.get("coverage", {})), notes=list(summary.get("notes", [])),

@@ -77,8 +77,8 @@ def verify_step(endpoint: str, accounts: list[str], out_dir: Path, out: TextIO, 
     run = load_run(out_dir / REPORT)
     bad = [f for f in run.findings if f.status.value != "PASS"]
     for f in bad:
-        out.write(f"  {f.status.value:<5} {f.extra.get('outcome', ''):<16} {f.account_id} {f.region}  {f.reason}\n")
-    found = {f.extra.get("key"): f.extra.get("outcome") for f in bad}
+        out.write(f"  {f.status.value:<5} {f.outcome:<16} {f.account_id} {f.region}  {f.reason}\n")
+    found = {f.object_key: f.outcome for f in bad}
     if found.get(modified) != "log_modified" or found.get(deleted) != "log_deleted":
         raise DemoError(f"verify did not report the planted tampering; it reported {found}.")
     passed = sum(1 for f in run.findings if f.status.value == "PASS")

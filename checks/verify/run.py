@@ -268,4 +268,4 @@ def _finding(control, s: Stream, check) -> Finding:
     r = check.result
     return Finding(control_id=CONTROL_ID, status=r.status, severity=control.severity, account_id=s.account,
                    region=r.region or s.region, resource=r.resource, reason=r.reason, title=control.title,
-                   extra={"outcome": check.kind, "key": check.key, "time": check.time})
+                   outcome=check.kind, object_key=check.key, object_time=check.time)

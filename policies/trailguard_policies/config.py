@@ -11,32 +11,16 @@ from typing import Any, Mapping
 
 from pulumi_policy import EnforcementLevel, PolicyConfigSchema
 
+from checks.catalog import all_controls
+from checks.params import DEFAULT_MIN_RETENTION_DAYS
+
 from .stack_adapter import Params
 
-DEFAULT_MIN_RETENTION_DAYS = 365
 DEFAULT_REGION = "us-east-1"
 
-# control id -> the properties its policy's config schema adds (JSON schema)
-SCHEMAS: dict[str, dict[str, dict[str, Any]]] = {
-    "cloudwatch_trail_log_group_retention_sufficient": {
-        "minimumRetentionDays": {
-            "type": "integer", "minimum": 1, "default": DEFAULT_MIN_RETENTION_DAYS,
-            "description": "Fewest days the trail's log group must keep events (0 = never expire always passes).",
-        },
-    },
-    "cloudtrail_trail_tagged": {
-        "requiredTagKeys": {
-            "type": "array", "items": {"type": "string"}, "default": [],
-            "description": "Tag keys every trail must carry (aws: system tags are ignored).",
-        },
-    },
-    "cloudtrail_organization_trail_enabled": {
-        "expectOrganizationTrail": {
-            "type": "boolean",
-            "description": "Require an organization trail. Unset: required when the stack sets trailguard:orgId.",
-        },
-    },
-}
+# control id -> the properties its policy's config schema adds (JSON schema), declared on the control
+# (Control.config_schema, checks/catalog)
+SCHEMAS: dict[str, dict[str, dict[str, Any]]] = {c.id: c.config_schema for c in all_controls() if c.config_schema}
 
 
 def schema_for(control_id: str) -> PolicyConfigSchema | None:

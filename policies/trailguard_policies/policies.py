@@ -35,16 +35,8 @@ from .props import from_policy_resource
 from .stack_adapter import StackView, account_from_stack
 from .trail_adapter import TRAIL_TYPE
 
-TRAIL_RESOURCE_CONTROLS = frozenset({
-    "cloudtrail_multi_region_management_events_enabled",
-    "cloudtrail_global_service_events_enabled",
-    "cloudtrail_log_file_validation_enabled",
-    "cloudtrail_kms_encryption_enabled",
-    "cloudtrail_cloudwatch_logs_integrated",
-    "cloudtrail_trail_tagged",
-    "cloudtrail_sns_notifications_enabled",
-    "cloudtrail_organization_trail_enabled",
-})
+# the policy kind is declared on each control (Control.policy_kind, checks/catalog)
+TRAIL_RESOURCE_CONTROLS = frozenset(c.id for c in all_controls() if c.policy_kind == "resource")
 NO_TRAIL = "The stack declares no aws:cloudtrail/trail:Trail."
 
 
@@ -80,7 +72,7 @@ def evaluate(control: Control, view: StackView) -> list[Finding]:
 
     if not view.account.trails:  # the audit FAILs an account without a trail; most stacks simply have none
         return []
-    return [f for f in run(view.account, [control]) if f.control_id == control.id]
+    return [f for f in run(view.account, [control], view.params) if f.control_id == control.id]
 
 
 def report(control: Control, findings: list[Finding], view: StackView, report_violation: ReportViolation,

@@ -18,6 +18,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from checks.arns import s3_bucket_arn
+from checks.params import AuditParams
 from checks.facts import (
     AccountFacts, Alarm, BucketFacts, Grant, KeyFacts, LogGroupFacts, MetricFilter, MetricQuery, MetricTransformation,
     PublicAccessBlock, TopicFacts,
@@ -69,6 +71,7 @@ class Params:
 class StackView:
     account: AccountFacts
     urns: dict[str, str] = field(default_factory=dict)  # facts identity (ARN or bucket name) -> URN
+    params: AuditParams = field(default_factory=AuditParams)  # what the pack's config requires of the facts
 
 
 def _account_of(resources: list[StackResource]) -> str:
@@ -114,10 +117,11 @@ class _Builder:
     def __init__(self, resources: list[StackResource], params: Params):
         self.res, self.p = resources, params
         self.acct = params.account_id or _account_of(resources)
-        self.view = StackView(AccountFacts(
-            account_id=self.acct, partition=params.partition, trails=[], alarms=(),
-            required_tag_keys=params.required_tag_keys, min_log_retention_days=params.min_log_retention_days,
-            expect_organization_trail=params.expect_organization_trail))
+        self.view = StackView(
+            AccountFacts(account_id=self.acct, partition=params.partition, trails=[], alarms=()),
+            params=AuditParams(required_tag_keys=params.required_tag_keys,
+                               min_log_retention_days=params.min_log_retention_days,
+                               expect_organization_trail=params.expect_organization_trail))
         self.ids: dict[str, dict[str, str]] = {}  # kind -> URN -> identity used in the facts
 
     def of(self, *types: str) -> list[StackResource]:
@@ -156,7 +160,7 @@ class _Builder:
                                 object_ownership="", policy_is_public=False)
             self._acl(facts, res.get("acl"), res.name)
             self.view.account.buckets[name] = facts
-            self.own("bucket", res, name, facts.arn)
+            self.own("bucket", res, name, s3_bucket_arn(self.p.partition, name))
         for types, apply in ((PUBLIC_ACCESS_BLOCK, self._pab), (OWNERSHIP, self._ownership),
                              (VERSIONING, self._versioning), (ENCRYPTION, self._encryption),
                              (POLICY, self._policy), (LOGGING, self._logging), (OBJECT_LOCK, self._lock),

@@ -234,16 +234,16 @@ class FactsKit:
         return AccountFacts(**values)
 
     @staticmethod
-    def run(control_id: str, account):
+    def run(control_id: str, account, params=None):
         from checks.catalog import get
         from checks.engine import evaluate
 
-        return evaluate(account, [get(control_id)])
+        return evaluate(account, [get(control_id)], params)
 
     @staticmethod
-    def one(control_id: str, account):
+    def one(control_id: str, account, params=None):
         """The single finding of a control; fails the test when there is not exactly one."""
-        found = FactsKit.run(control_id, account)
+        found = FactsKit.run(control_id, account, params)
         assert len(found) == 1, [f.reason for f in found]
         return found[0]
 

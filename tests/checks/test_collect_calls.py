@@ -29,7 +29,7 @@ def regions_answer(names, extra=()):
 def test_collect_account_makes_read_only_calls_only(world):
     world.hardened()
     calls = record_calls(world.session)
-    world.run(*[c.id for c in all_controls()])  # every family: monitoring's collector runs too
+    world.run(*[c.id for c in all_controls() if "live" in c.targets])  # every family: monitoring's collector runs too
     assert calls
     bad = [c for c in calls if not c.split(":")[1].startswith(READ_ONLY)
            and c not in ("sts:GetCallerIdentity", "sts:AssumeRole")]

@@ -85,7 +85,7 @@ def test_org_account_past_its_deadline_gets_error_rows_and_the_others_go_on(monk
                 time.sleep(1.2)
             return AccountFacts(account_id=account_id, trails=[])
 
-        def fake_evaluate(facts, controls):
+        def fake_evaluate(facts, controls, params=None):
             return [Finding(c.id, Status.PASS, c.severity, facts.account_id, "", facts.account_id,
                             f"Account {facts.account_id} checked.") for c in controls]
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from checks.catalog import Control, all_controls, get
 from checks.engine import evaluate
 from checks.model import Severity, Status
@@ -58,8 +60,9 @@ def test_engine_fills_severity_title_account_and_trail_region(kit):
         control.severity, control.title, kit.ACCOUNT, "eu-west-1", kit.trail(region="eu-west-1").arn)
 
 
-def test_engine_skips_controls_without_a_rule(kit):
+def test_engine_raises_for_a_control_without_a_rule(kit):
     ghost = Control(id="cloudtrail_future_thing_enabled", ref="CT-99", title="t", severity=Severity.LOW,
                     rationale="r", remediation="m", remediation_setting="", frameworks=(), targets=frozenset({"live"}),
                     family="trail")
-    assert evaluate(kit.account(), [ghost]) == []
+    with pytest.raises(LookupError, match="cloudtrail_future_thing_enabled has no rule"):
+        evaluate(kit.account(), [get("cloudtrail_log_file_validation_enabled"), ghost])

@@ -26,7 +26,7 @@ def fake_collect(session, account_id, controls):
     return AccountFacts(account_id=session.client("sts").get_caller_identity()["Account"], trails=[])
 
 
-def fake_evaluate(facts, controls):
+def fake_evaluate(facts, controls, params=None):
     return [Finding(c.id, Status.PASS, c.severity, facts.account_id, "", facts.account_id,
                     f"Account {facts.account_id} checked.") for c in controls]
 

@@ -33,7 +33,7 @@ def fake_collect(session, account_id, controls):
     return AccountFacts(account_id=session.client("sts").get_caller_identity()["Account"], trails=trails)
 
 
-def fake_evaluate(facts, controls):
+def fake_evaluate(facts, controls, params=None):
     status = Status.PASS if facts.trails else Status.FAIL
     return [Finding(c.id, status, c.severity, facts.account_id, "us-east-1", facts.account_id,
                     f"Account {facts.account_id} has {len(facts.trails)} trail(s).") for c in controls]
@@ -62,7 +62,7 @@ def test_denied_assume_role_gives_one_error_row_and_the_others_complete(org_env)
     assert {f.status for f in row} == {Status.ERROR}
     assert len({f.reason for f in row}) == 1
     assert row[0].reason.startswith(f"Could not assume role arn:aws:iam::{denied}:role/{ROLE}: AccessDenied")
-    assert row[0].extra == {org.ACCOUNT_ERROR: "assume_role"}
+    assert row[0].outcome == "assume_role"
     assert run.coverage[denied] == "unknown"
     assert [n for n in run.notes if denied in n] == [f"Account {denied} was not audited: {row[0].reason}"]
     others = [f for f in run.findings if f.account_id != denied]
@@ -105,12 +105,12 @@ def test_own_trail_coverage_is_attributed_without_an_org_trail(org_env):
     assert list(run.coverage) == sorted(run.coverage)
 
 
-def test_required_tag_keys_reach_the_facts(org_env, monkeypatch):
+def test_required_tag_keys_reach_the_params(org_env, monkeypatch):
     session, _, _ = org_env
     seen = []
 
-    def spy(facts, controls):
-        seen.append(facts.required_tag_keys)
+    def spy(facts, controls, params=None):
+        seen.append(params.required_tag_keys)
         return fake_evaluate(facts, controls)
 
     monkeypatch.setattr(org, "_evaluate", spy)
@@ -153,7 +153,7 @@ def test_output_is_identical_for_any_worker_count_and_completion_order(org_env, 
         facts = fake_collect(session, account_id, controls)
         return facts
 
-    def reversed_findings(facts, controls):
+    def reversed_findings(facts, controls, params=None):
         return list(reversed(fake_evaluate(facts, controls)))  # per-account order must not matter either
 
     monkeypatch.setattr(org, "_collect", shuffled)

@@ -54,7 +54,8 @@ def test_resolve_bucket_owners_leaves_unknown_and_own_buckets_alone():
                      buckets={"logs": BucketFacts("logs", owned_elsewhere=True, exists=True),
                               "elsewhere": BucketFacts("elsewhere", owned_elsewhere=True, exists=True),
                               "gone": BucketFacts("gone", exists=False)})
-    resolve_bucket_owners([a, b])
-    assert b.buckets["logs"].owner_account_id == "111111111111"
-    assert b.buckets["elsewhere"].owner_account_id is None  # outside the run: stays unknown
-    assert b.buckets["gone"].owner_account_id is None
+    same_a, named = resolve_bucket_owners([a, b])
+    assert same_a is a and b.buckets["logs"].owner_account_id is None  # the collected facts are not mutated
+    assert named.buckets["logs"].owner_account_id == "111111111111"
+    assert named.buckets["elsewhere"].owner_account_id is None  # outside the run: stays unknown
+    assert named.buckets["gone"].owner_account_id is None

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
 
 from checks.facts import AccountFacts, BucketFacts, KeyFacts, LogGroupFacts, PublicAccessBlock, TrailFacts
 from checks.model import Status
+from checks.params import AuditParams
 from checks.rules import resources as r
 
 ACCOUNT = "111111111111"
@@ -54,8 +56,9 @@ def bucket(**kw) -> BucketFacts:
     return dataclasses.replace(base, **kw)
 
 
-def run(pred, acct: AccountFacts):
-    return pred(acct, acct.trails[0])
+def run(pred, acct: AccountFacts, params: AuditParams = AuditParams()):
+    kw = {"params": params} if "params" in inspect.signature(pred).parameters else {}
+    return pred(acct, acct.trails[0], **kw)
 
 
 # --- CX-01 key rotation -----------------------------------------------------------------------------
@@ -129,7 +132,7 @@ def test_cloudwatch_trail_log_group_retention_sufficient_pass_never_expires():
 
 
 def test_cloudwatch_trail_log_group_retention_sufficient_fail_below_configured_minimum():
-    res = run(r.cloudwatch_trail_log_group_retention_sufficient, account(min_log_retention_days=400))
+    res = run(r.cloudwatch_trail_log_group_retention_sufficient, account(), AuditParams(min_log_retention_days=400))
     assert res.status is Status.FAIL and "365" in res.reason and "400" in res.reason
 
 
@@ -253,13 +256,15 @@ def test_s3_trail_bucket_public_access_block_enabled_error_names_api():
 # --- CX-09 organization trail -----------------------------------------------------------------------
 
 def test_cloudtrail_organization_trail_enabled_pass_org_trail_expected():
-    acct = account(expect_organization_trail=True)
-    assert run(r.cloudtrail_organization_trail_enabled, acct).status is Status.PASS
+    acct = account()
+    assert run(r.cloudtrail_organization_trail_enabled, acct, AuditParams(expect_organization_trail=True)).status \
+        is Status.PASS
 
 
 def test_cloudtrail_organization_trail_enabled_fail_account_trail_when_expected():
-    acct = account(trail(is_organization=False), expect_organization_trail=True)
-    assert run(r.cloudtrail_organization_trail_enabled, acct).status is Status.FAIL
+    acct = account(trail(is_organization=False))
+    assert run(r.cloudtrail_organization_trail_enabled, acct, AuditParams(expect_organization_trail=True)).status \
+        is Status.FAIL
 
 
 def test_cloudtrail_organization_trail_enabled_not_applicable_when_not_expected():

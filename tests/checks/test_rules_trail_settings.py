@@ -7,6 +7,7 @@ import pytest
 
 from checks.facts import KeyFacts, TrailStatus
 from checks.model import Status
+from checks.params import AuditParams
 
 CT03 = "cloudtrail_delivery_healthy"
 CT04 = "cloudtrail_global_service_events_enabled"
@@ -136,11 +137,11 @@ def test_cloudtrail_cloudwatch_logs_integrated_fail_stale_delivery(kit):
 
 def test_cloudtrail_trail_tagged_pass_required_keys_present(kit):
     trail = kit.trail(tags={"owner": "secops", "cost-center": "42"})
-    assert kit.one(CT16, kit.account(trail, required_tag_keys=("owner", "cost-center"))).status is Status.PASS
+    assert kit.one(CT16, kit.account(trail), AuditParams(required_tag_keys=("owner", "cost-center"))).status is Status.PASS
 
 
 def test_cloudtrail_trail_tagged_fail_required_key_missing(kit):
-    finding = kit.one(CT16, kit.account(kit.trail(tags={"owner": "x"}), required_tag_keys=("owner", "cost-center")))
+    finding = kit.one(CT16, kit.account(kit.trail(tags={"owner": "x"})), AuditParams(required_tag_keys=("owner", "cost-center")))
     assert finding.status is Status.FAIL
     assert "cost-center" in finding.reason
 

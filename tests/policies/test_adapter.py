@@ -96,7 +96,7 @@ def test_side_by_side_resources_join_by_property_dependency_when_the_name_is_unk
     t = view.account.trails[0]
     b = view.account.buckets[t.s3_bucket_name]
     assert (b.versioning_status, b.object_ownership) == ("Enabled", "BucketOwnerEnforced")
-    assert view.urns[b.arn] == "urn:bucket"
+    assert view.urns[f"arn:aws:s3:::{b.name}"] == "urn:bucket"
 
 
 def test_side_by_side_resources_join_by_name_when_known():

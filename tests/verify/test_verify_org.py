@@ -51,8 +51,8 @@ def test_cloudtrail_log_files_integrity_verified_fail_tampering_in_a_member_acco
     world.overwrite(modified)
     world.delete(deleted)
     out = world.verify(org=True)
-    found = {f.extra["key"]: f for f in out.run.findings if f.status is not Status.PASS}
-    assert {k: (f.extra["outcome"], f.account_id, f.region) for k, f in found.items()} == {
+    found = {f.object_key: f for f in out.run.findings if f.status is not Status.PASS}
+    assert {k: (f.outcome, f.account_id, f.region) for k, f in found.items()} == {
         modified: ("log_modified", MEMBER, WEST), deleted: ("log_deleted", OTHER, HOME)}
 
 
@@ -94,7 +94,7 @@ def test_verify_cli_end_to_end_exit_codes_and_json(world, tmp_path):
     world.overwrite(chains[(MGMT, HOME)].logs[0])
     code, doc = _cli(tmp_path)
     assert code == 1
-    assert [f["extra"]["outcome"] for f in doc["findings"] if f["status"] == "FAIL"] == ["log_modified"]
+    assert [f["outcome"] for f in doc["findings"] if f["status"] == "FAIL"] == ["log_modified"]
     assert any(n.startswith(f"{MGMT}/{HOME}: 2 digests and 3 log files verified") for n in doc["summary"]["notes"])
     code, _ = _cli(tmp_path, "--fail-on", "critical")  # CT-06 is high: below the gate
     assert code == 0

@@ -23,7 +23,7 @@ from verify_world import HOME, MEMBER, T0, outcomes
 def statuses(outcome) -> dict[str, set]:
     found: dict[str, set] = {}
     for f in outcome.run.findings:
-        found.setdefault(f.extra["outcome"], set()).add(f.status)
+        found.setdefault(f.outcome, set()).add(f.status)
     return found
 
 
@@ -49,7 +49,7 @@ def test_cloudtrail_log_files_integrity_verified_fail_log_modified(world):
     out = world.verify()
     assert outcomes(out)["log_modified"] == {chain.logs[2]}
     assert statuses(out)["log_modified"] == {Status.FAIL}
-    assert "modified" in next(f.reason for f in out.run.findings if f.extra["outcome"] == "log_modified")
+    assert "modified" in next(f.reason for f in out.run.findings if f.outcome == "log_modified")
 
 
 def test_cloudtrail_log_files_integrity_verified_fail_log_deleted(world):
@@ -79,7 +79,7 @@ def test_cloudtrail_log_files_integrity_verified_fail_digest_signature(world, me
     world.set_metadata(chain.digests[1], metadata)
     out = world.verify()
     assert outcomes(out)["digest_signature_invalid"] == {chain.digests[1]}
-    reason = next(f.reason for f in out.run.findings if f.extra["outcome"] == "digest_signature_invalid")
+    reason = next(f.reason for f in out.run.findings if f.outcome == "digest_signature_invalid")
     assert why in reason
 
 
@@ -101,8 +101,8 @@ def test_cloudtrail_log_files_integrity_verified_fail_digest_missing_names_both_
     chain = world.deliver(hours=4)
     world.delete(chain.digests[2])
     out = world.verify(end=T0 + dt.timedelta(hours=4))
-    missing = [f for f in out.run.findings if f.extra["outcome"] == "digest_missing"]
-    assert [f.extra["key"] for f in missing] == [chain.digests[2]]
+    missing = [f for f in out.run.findings if f.outcome == "digest_missing"]
+    assert [f.object_key for f in missing] == [chain.digests[2]]
     assert chain.digests[1] in missing[0].reason and chain.digests[3] in missing[0].reason
     assert missing[0].status is Status.FAIL
 
@@ -146,7 +146,7 @@ def test_cloudtrail_log_files_integrity_verified_error_access_denied(world):
 
     world.session.events.register("before-call.s3.GetObject", deny)
     out = world.verify()
-    found = {f.extra["key"]: f for f in out.run.findings}
+    found = {f.object_key: f for f in out.run.findings}
     assert found[denied].status is Status.ERROR and "s3:GetObject failed" in found[denied].reason
     assert "AccessDenied" in found[denied].reason
     # its log files are then covered by no verified digest: unknown, not PASS and not a false FAIL

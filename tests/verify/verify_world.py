@@ -74,7 +74,7 @@ def outcomes(outcome) -> dict[str, set]:
     """outcome kind -> the S3 keys it was reported for."""
     found: dict[str, set] = {}
     for f in outcome.run.findings:
-        found.setdefault(f.extra["outcome"], set()).add(f.extra["key"])
+        found.setdefault(f.outcome, set()).add(f.object_key)
     return found
 
 

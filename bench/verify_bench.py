@@ -46,10 +46,20 @@ TRAIL = "bench-org-trail"
 FLAT = 0.10  # peak RSS within 10% when the file count doubles counts as flat
 
 
+def _empty_file() -> str:
+    """An empty AWS config/credentials file of our own (a shared machine's /dev/null was once replaced
+    by a regular file that other processes wrote into, and botocore then failed to parse it)."""
+    path = os.path.join(tempfile.gettempdir(), f"verify_bench_empty_{os.getuid()}")
+    with open(path, "w", encoding="ascii"):
+        pass
+    return path
+
+
 def _env(endpoint: str) -> dict:
+    empty = _empty_file()
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1",
-               AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull, AWS_EC2_METADATA_DISABLED="true",
+               AWS_CONFIG_FILE=empty, AWS_SHARED_CREDENTIALS_FILE=empty, AWS_EC2_METADATA_DISABLED="true",
                AWS_ENDPOINT_URL=endpoint, NO_COLOR="1", PYTHONPATH=ROOT)
     return env
 

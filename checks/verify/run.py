@@ -185,9 +185,11 @@ def verify(session: Any, req: Request, *, progress: Progress | None = None,
             _list(pool, s3, facts, req)
             progress.grow(len(facts.digests or []))
             facts.public_keys, facts.keys_error = keys.get(stream.region)
-            list(pool.map(lambda i: _read(s3, facts, i, progress), range(len(facts.digests or []))))
+            for _ in bounded(pool, lambda i: _read(s3, facts, i, progress), range(len(facts.digests or [])),
+                             2 * req.workers):
+                pass
             _backfill_keys(keys, facts)
-            _hash_logs(pool, s3, facts, progress)
+            _hash_logs(pool, s3, facts, progress, 2 * req.workers)
             verdict = judge(facts, now=now)
             checks = verdict.checks + ([_no_digest(facts)] if facts.digests == [] else [])
             return stream, verdict.summary, [_finding(control, stream, c) for c in checks]
@@ -281,7 +283,23 @@ def _backfill_keys(keys: _Keys, f: StreamFacts) -> None:
         f.public_keys.update(found)
 
 
-def _hash_logs(pool, s3, f: StreamFacts, progress: Progress) -> None:
+def bounded(pool, fn, items, limit: int):
+    """``fn`` over ``items`` on ``pool``, at most ``limit`` submitted and unfinished at once; results as they
+    complete. (``Executor.map`` submits every item up front: one Future per file, all held to the end.)"""
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    pending: set = set()
+    for item in items:
+        pending.add(pool.submit(fn, item))
+        while len(pending) >= limit:  # the next item is taken only when there is room for it
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            yield from (f.result() for f in done)
+    while pending:
+        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        yield from (f.result() for f in done)
+
+
+def _hash_logs(pool, s3, f: StreamFacts, progress: Progress, limit: int) -> None:
     from checks.verify import fetch
 
     refs = {}
@@ -296,7 +314,7 @@ def _hash_logs(pool, s3, f: StreamFacts, progress: Progress) -> None:
         progress.tick()
         return ref.key, result
 
-    f.logs.update(pool.map(one, refs.values()))
+    f.logs.update(bounded(pool, one, refs.values(), limit))
 
 
 def _no_digest(f: StreamFacts):

@@ -162,9 +162,10 @@ class Progress:
 
 def verify(session: Any, req: Request, *, progress: Progress | None = None,
            now: dt.datetime | None = None) -> Outcome:
-    """Streams go through in a bounded window (``streams_in_flight``), each listed, read, hashed and judged,
-    then dropped: memory holds a few streams' facts, not the whole organization's, whatever the file count.
-    Every S3 call runs on the one pool of ``workers`` threads."""
+    """Streams go through in a bounded window (``in_flight`` of them at once), each listed, read, hashed and
+    judged, then dropped: memory holds a few streams' facts, not the whole organization's, whatever the file
+    count. Every S3 call runs on the one pool of ``workers`` threads, at most 2 x ``workers`` files submitted
+    per stream at a time (``bounded``)."""
     from checks.catalog import get
     from checks.verify import fetch
 

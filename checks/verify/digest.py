@@ -47,11 +47,12 @@ class LogRef:
 class Digest:
     bucket: str  # where it was read from
     key: str
-    raw: bytes  # the uncompressed content, exactly as delivered (its SHA-256 is signed)
-    data: dict = field(compare=False, hash=False)
+    sha256: str  # hex SHA-256 of the uncompressed content, exactly as delivered (it is what is signed)
+    data: dict = field(compare=False, hash=False)  # the JSON fields, less logFiles (kept as ``logs``)
     signature: str | None  # hex, from the object metadata; None when the metadata is missing
     signature_algorithm: str | None
     backfill_generated: str | None = None  # metadata backfill-generation-timestamp (backfill digests)
+    logs: tuple[LogRef, ...] = ()  # logFiles: a digest's bytes and JSON are not kept once parsed
 
     @property
     def fingerprint(self) -> str:
@@ -82,9 +83,8 @@ class Digest:
         """A starting digest (logging or validation (re)started): every previous* field is null."""
         return self.previous_key is None and self.previous_signature is None
 
-    def log_files(self) -> list[LogRef]:
-        return [LogRef(f["s3Bucket"], f["s3Object"], f["hashValue"], f.get("hashAlgorithm", "SHA-256"))
-                for f in self.data.get("logFiles") or []]
+    def log_files(self) -> tuple[LogRef, ...]:
+        return self.logs
 
     def moved(self) -> bool:
         """True when the digest was not read from the location recorded inside it."""
@@ -103,9 +103,15 @@ def parse(bucket: str, key: str, body: bytes, metadata: dict) -> Digest:
     missing = [f for f in REQUIRED if f not in data]
     if missing:
         raise DigestFormatError(f"s3://{bucket}/{key} lacks {', '.join(missing)}")
+    try:
+        logs = tuple(LogRef(f["s3Bucket"], f["s3Object"], f["hashValue"], f.get("hashAlgorithm", "SHA-256"))
+                     for f in data.pop("logFiles", None) or [])
+    except (TypeError, KeyError, AttributeError):
+        raise DigestFormatError(f"s3://{bucket}/{key} has a logFiles entry without s3Bucket, s3Object "
+                                "or hashValue") from None
     meta = {k.lower(): v for k, v in (metadata or {}).items()}
-    return Digest(bucket, key, raw, data, meta.get("signature"), meta.get("signature-algorithm"),
-                  meta.get("backfill-generation-timestamp"))
+    return Digest(bucket, key, hashlib.sha256(raw).hexdigest(), data, meta.get("signature"),
+                  meta.get("signature-algorithm"), meta.get("backfill-generation-timestamp"), logs)
 
 
 def signing_string(digest: Digest) -> bytes:
@@ -113,7 +119,7 @@ def signing_string(digest: Digest) -> bytes:
     return "\n".join((
         digest.end_time,
         f"{digest.data['digestS3Bucket']}/{digest.data['digestS3Object']}",
-        hashlib.sha256(digest.raw).hexdigest(),
+        digest.sha256,
         "null" if previous is None else previous,
     )).encode("utf-8")
 

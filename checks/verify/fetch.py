@@ -20,7 +20,8 @@ from checks.verify import digest as dg
 from checks.verify.facts import DigestRead, LogRead
 from checks.verify.layout import DigestName
 
-CHUNK = 1 << 20  # streaming hash: memory per log file stays at one chunk, whatever its size
+READ = 64 << 10  # bytes read from S3 at a time
+INFLATE = 256 << 10  # most uncompressed bytes held at once (a gzip ratio of 1000:1 included)
 CALL_ERRORS = (ClientError, BotoCoreError)
 MISSING = ("NoSuchKey", "404", "NotFound")
 
@@ -94,23 +95,37 @@ def read_digest(s3: Any, bucket: str, name: DigestName) -> DigestRead:
         return DigestRead(name, malformed=str(exc))
 
 
+def gunzip_sha256(chunks) -> str:
+    """Hex SHA-256 of the gunzipped content of ``chunks``, in bounded memory: READ bytes in and at most
+    INFLATE bytes out at a time, whatever the file's size or compression ratio. ValueError when the
+    bytes are not exactly one gzip stream."""
+    inflate = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    sha = hashlib.sha256()
+    try:
+        for chunk in chunks:
+            while chunk:
+                sha.update(inflate.decompress(chunk, INFLATE))
+                chunk = inflate.unconsumed_tail
+        while not inflate.eof and (out := inflate.decompress(b"", INFLATE)):
+            sha.update(out)
+        sha.update(inflate.flush())
+    except zlib.error:
+        raise ValueError("not gzip") from None
+    if inflate.unused_data or not inflate.eof:
+        raise ValueError("data after the end of the gzip stream" if inflate.eof else "truncated gzip stream")
+    return sha.hexdigest()
+
+
 def hash_log(s3: Any, ref: dg.LogRef) -> LogRead:
-    """SHA-256 of the uncompressed content, streamed: one chunk in memory at a time."""
+    """SHA-256 of the uncompressed content, streamed from S3 (see ``gunzip_sha256``)."""
     try:
         body = s3.get_object(Bucket=ref.bucket, Key=ref.key)["Body"]
-        inflate = zlib.decompressobj(zlib.MAX_WBITS | 16)
-        sha = hashlib.sha256()
         try:
-            for chunk in body.iter_chunks(CHUNK):
-                sha.update(inflate.decompress(chunk))
-            sha.update(inflate.flush())
-        except zlib.error:
-            return LogRead(ref, malformed="not gzip")
+            return LogRead(ref, sha256=gunzip_sha256(body.iter_chunks(READ)))
+        except ValueError as exc:
+            return LogRead(ref, malformed=str(exc))
         finally:
             body.close()
-        if inflate.unused_data or not inflate.eof:
-            return LogRead(ref, malformed="data after the end of the gzip stream")
-        return LogRead(ref, sha256=sha.hexdigest())
     except CALL_ERRORS as exc:
         if code(exc) in MISSING:
             return LogRead(ref, missing=True)

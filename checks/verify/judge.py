@@ -20,7 +20,6 @@ linked chain is a deleted digest.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass, field
 
 from checks.model import Result, Status
@@ -148,7 +147,7 @@ def _links(chain: list[DigestRead], parsed: dict, valid: dict, facts: StreamFact
             if prev.signature and d.previous_signature != prev.signature:
                 reason = (f"Digest {uri} names previousDigestSignature that differs from the signature of "
                           f"s3://{s.bucket}/{prev_key}: the chain was altered.")
-            elif d.data.get("previousDigestHashValue") not in (None, hashlib.sha256(prev.raw).hexdigest()):
+            elif d.data.get("previousDigestHashValue") not in (None, prev.sha256):
                 reason = (f"Digest {uri} names previousDigestHashValue that differs from the SHA-256 of "
                           f"s3://{s.bucket}/{prev_key}: the previous digest was altered.")
             else:

@@ -66,39 +66,85 @@ def choose_trail(trails: list[dict], wanted: str | None, org: bool) -> dict:
     return candidates[0]
 
 
-def _streams(s3, trail: dict, req: Request) -> tuple[list[Stream], list[str]]:
+@dataclass(frozen=True)
+class Absent:
+    """Nothing to verify where files should be: FAIL when a listing said so, ERROR when it failed."""
+
+    account: str
+    region: str
+    where: str  # s3:// URI of the folder
+    reason: str
+    unknown: bool = False
+
+
+def _streams(s3, trail: dict, req: Request) -> tuple[list[Stream], list[Absent]]:
+    """The digest chains to verify; where a listing finds no files, an Absent (a bucket with nothing
+    delivered is a verdict, not an error: CloudTrail writes a digest every hour while validation is on)."""
     from checks.verify import fetch
 
     bucket, prefix = trail["S3BucketName"], (trail.get("S3KeyPrefix") or "").strip("/")
     name, home = trail["Name"], trail.get("HomeRegion") or trail["TrailARN"].split(":")[3]
     owner = trail["TrailARN"].split(":")[4]
     logs_root = f"{prefix}/AWSLogs/" if prefix else "AWSLogs/"
-    notes: list[str] = []
+    off = ("" if trail.get("LogFileValidationEnabled") else
+           f" Log file validation is off for trail {name} (CT-05), so CloudTrail writes no digest files.")
+    absent: list[Absent] = []
+
+    def folders(path: str, account: str, region: str) -> list[str] | None:
+        try:
+            return fetch.common_prefixes(s3, bucket, path)
+        except fetch.CALL_ERRORS as exc:
+            absent.append(Absent(account, region, f"s3://{bucket}/{path}", "Nothing under "
+                                 f"s3://{bucket}/{path} could be verified: "
+                                 f"{fetch.failure('s3:ListObjectsV2', f's3://{bucket}/{path}', exc)}.", True))
+            return None
+
+    def nothing(account: str, region: str, path: str, what: str) -> None:
+        absent.append(Absent(account, region, f"s3://{bucket}/{path}", f"No {what} of trail {name} under "
+                             f"s3://{bucket}/{path}: nothing was delivered there, so nothing can be verified."
+                             + off))
+
     org_id = ""
     if trail.get("IsOrganizationTrail"):
-        orgs = [p for p in fetch.common_prefixes(s3, bucket, logs_root) if _ORG_ID.match(p)]
-        if len(orgs) != 1:
+        found = folders(logs_root, owner, home)
+        if found is None:
+            return [], absent
+        orgs = [p for p in found if _ORG_ID.match(p)]
+        if len(orgs) > 1:
             raise VerifyError(f"s3://{bucket}/{logs_root} holds {len(orgs)} organization folders "
-                              f"({', '.join(orgs) or 'none'}); expected exactly one for trail {name}.")
+                              f"({', '.join(orgs)}); expected exactly one for trail {name}.")
+        if not orgs:
+            nothing(owner, home, logs_root, "organization folder (o-...)")
+            return [], absent
         org_id = orgs[0]
     elif req.org:
         raise VerifyError(f"--org: trail {name} is not an organization trail.")
     root = f"{logs_root}{org_id}/" if org_id else logs_root
     if req.org:
-        accounts = [a for a in fetch.common_prefixes(s3, bucket, root) if _ACCOUNT.match(a)]
+        found = folders(root, owner, home)
+        if found is None:
+            return [], absent
+        accounts = [a for a in found if _ACCOUNT.match(a)]
         if req.accounts:
-            absent = sorted(set(req.accounts) - set(accounts))
-            notes += [f"account {a} has no files under s3://{bucket}/{root}." for a in absent]
+            for a in sorted(set(req.accounts) - set(accounts)):
+                nothing(a, home, f"{root}{a}/", "files for account " + a)
             accounts = [a for a in accounts if a in req.accounts]
+        elif not accounts:
+            nothing(owner, home, root, "account folder")
     else:
         accounts = list(req.accounts or [owner])
     streams = []
     for account in sorted(accounts):
-        found = fetch.common_prefixes(s3, bucket, f"{root}{account}/CloudTrail-Digest/")
+        path = f"{root}{account}/CloudTrail-Digest/"
+        found = folders(path, account, home)
+        if found is None:
+            continue
         regions = [r for r in found if not req.regions or r in req.regions]
         regions += [r for r in (req.regions or []) if r not in found]  # asked for, no digests: judged below
+        if not regions:
+            nothing(account, home, path, "digest folder")
         streams += [Stream(bucket, prefix, org_id, account, r, name, home) for r in sorted(set(regions))]
-    return streams, notes
+    return streams, absent
 
 
 class Progress:
@@ -116,9 +162,10 @@ class Progress:
 
 def verify(session: Any, req: Request, *, progress: Progress | None = None,
            now: dt.datetime | None = None) -> Outcome:
-    """Streams go through in a bounded window (``streams_in_flight``), each listed, read, hashed and judged,
-    then dropped: memory holds a few streams' facts, not the whole organization's, whatever the file count.
-    Every S3 call runs on the one pool of ``workers`` threads."""
+    """Streams go through in a bounded window (``in_flight`` of them at once), each listed, read, hashed and
+    judged, then dropped: memory holds a few streams' facts, not the whole organization's, whatever the file
+    count. Every S3 call runs on the one pool of ``workers`` threads, at most 2 x ``workers`` files submitted
+    per stream at a time (``bounded``)."""
     from checks.catalog import get
     from checks.verify import fetch
 
@@ -127,7 +174,7 @@ def verify(session: Any, req: Request, *, progress: Progress | None = None,
     trail = choose_trail(fetch.describe_trails(clients.get("cloudtrail", region)), req.trail, req.org)
     bucket = trail["S3BucketName"]
     s3 = clients.get("s3", fetch.bucket_region(clients.get("s3", region), bucket, region))
-    streams, notes = _streams(s3, trail, req)
+    streams, absent = _streams(s3, trail, req)
     progress = progress or Progress()
     keys = _Keys(clients, req)
     control = get(CONTROL_ID)
@@ -139,19 +186,21 @@ def verify(session: Any, req: Request, *, progress: Progress | None = None,
             _list(pool, s3, facts, req)
             progress.grow(len(facts.digests or []))
             facts.public_keys, facts.keys_error = keys.get(stream.region)
-            list(pool.map(lambda i: _read(s3, facts, i, progress), range(len(facts.digests or []))))
+            for _ in bounded(pool, lambda i: _read(s3, facts, i, progress), range(len(facts.digests or [])),
+                             2 * req.workers):
+                pass
             _backfill_keys(keys, facts)
-            _hash_logs(pool, s3, facts, progress)
+            _hash_logs(pool, s3, facts, progress, 2 * req.workers)
             verdict = judge(facts, now=now)
             checks = verdict.checks + ([_no_digest(facts)] if facts.digests == [] else [])
             return stream, verdict.summary, [_finding(control, stream, c) for c in checks]
 
         done = list(lanes.map(one, streams))
     progress.finish()
-    findings = [f for _, _, fs in done for f in fs]
+    findings = [_absent(control, a, req.start) for a in absent] + [f for _, _, fs in done for f in fs]
     summaries = {s.label(): summary for s, summary, _ in done}
-    accounts = sorted({s.account for s in streams})
-    notes += [f"{label}: {v.digests} digests and {v.logs} log files verified, {v.hours:g} hours covered"
+    accounts = sorted({s.account for s in streams} | {a.account for a in absent})
+    notes = [f"{label}: {v.digests} digests and {v.logs} log files verified, {v.hours:g} hours covered"
               + (f", {v.pending} recent log files not yet in a digest" if v.pending else "") + "."
               for label, v in sorted(summaries.items())]
     return Outcome(AuditRun(findings=findings, accounts=accounts, notes=notes), summaries, trail["TrailARN"])
@@ -235,7 +284,23 @@ def _backfill_keys(keys: _Keys, f: StreamFacts) -> None:
         f.public_keys.update(found)
 
 
-def _hash_logs(pool, s3, f: StreamFacts, progress: Progress) -> None:
+def bounded(pool, fn, items, limit: int):
+    """``fn`` over ``items`` on ``pool``, at most ``limit`` submitted and unfinished at once; results as they
+    complete. (``Executor.map`` submits every item up front: one Future per file, all held to the end.)"""
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    pending: set = set()
+    for item in items:
+        pending.add(pool.submit(fn, item))
+        while len(pending) >= limit:  # the next item is taken only when there is room for it
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            yield from (f.result() for f in done)
+    while pending:
+        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        yield from (f.result() for f in done)
+
+
+def _hash_logs(pool, s3, f: StreamFacts, progress: Progress, limit: int) -> None:
     from checks.verify import fetch
 
     refs = {}
@@ -250,7 +315,7 @@ def _hash_logs(pool, s3, f: StreamFacts, progress: Progress) -> None:
         progress.tick()
         return ref.key, result
 
-    f.logs.update(pool.map(one, refs.values()))
+    f.logs.update(bounded(pool, one, refs.values(), limit))
 
 
 def _no_digest(f: StreamFacts):
@@ -262,6 +327,16 @@ def _no_digest(f: StreamFacts):
     reason = (f"No digest file of trail {s.trail_name} for {s.label()} ends between {_iso(f.start)} and "
               f"{_iso(f.end + DIGEST_LOOKAHEAD)}; CloudTrail delivers one every hour while validation is on.")
     return Check("digest_missing", Result.failed(reason, resource=where, region=s.region), where, _iso(f.start))
+
+
+def _absent(control, a: Absent, start: dt.datetime) -> Finding:
+    from checks.model import Status
+    from checks.verify.judge import _iso
+
+    status, kind = (Status.ERROR, "digest_unverifiable") if a.unknown else (Status.FAIL, "digest_missing")
+    return Finding(control_id=CONTROL_ID, status=status, severity=control.severity, account_id=a.account,
+                   region=a.region, resource=a.where, reason=a.reason, title=control.title,
+                   extra={"outcome": kind, "key": a.where.split("/", 3)[3], "time": _iso(start)})
 
 
 def _finding(control, s: Stream, check) -> Finding:

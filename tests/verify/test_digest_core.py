@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import gzip
+import hashlib
 import json
 
 import pytest
@@ -57,22 +59,25 @@ def test_window_touches_each_day_once():
                                                           dt.date(2015, 9, 1)]
 
 
-def _digest(previous_signature):
-    data = {"digestStartTime": "2015-08-12T03:01:31Z", "digestEndTime": "2015-08-12T04:01:31Z",
+def _content(previous_signature) -> bytes:
+    return json.dumps({"digestStartTime": "2015-08-12T03:01:31Z", "digestEndTime": "2015-08-12T04:01:31Z",
             "digestS3Bucket": "S3-bucket-name", "digestS3Object": "AWSLogs/111122223333/x.json.gz",
-            "digestPublicKeyFingerprint": "ab", "previousDigestSignature": previous_signature, "logFiles": []}
-    return dg.parse("S3-bucket-name", "AWSLogs/111122223333/x.json.gz", gzip.compress(json.dumps(data).encode()),
+            "digestPublicKeyFingerprint": "ab", "previousDigestSignature": previous_signature,
+            "logFiles": []}).encode()
+
+
+def _digest(previous_signature):
+    return dg.parse("S3-bucket-name", "AWSLogs/111122223333/x.json.gz", gzip.compress(_content(previous_signature)),
                     {"signature": "00", "signature-algorithm": "SHA256withRSA"})
 
 
 def test_signing_string_is_the_documented_four_lines():
     """Data_To_Sign_String = end time + '\\n' + bucket/key + '\\n' + Hex(Sha256(content)) + '\\n' + previous."""
-    import hashlib
 
     d = _digest("6e8540b8")
     lines = dg.signing_string(d).decode().split("\n")
     assert lines == ["2015-08-12T04:01:31Z", "S3-bucket-name/AWSLogs/111122223333/x.json.gz",
-                     hashlib.sha256(d.raw).hexdigest(), "6e8540b8"]
+                     hashlib.sha256(_content("6e8540b8")).hexdigest(), "6e8540b8"]
     assert dg.signing_string(_digest(None)).decode().endswith("\nnull")  # a starting digest
 
 
@@ -95,8 +100,9 @@ def test_public_key_loads_from_der_base64_and_spki_and_verifies():
     good = private.sign(dg.signing_string(d), padding.PKCS1v15(), hashes.SHA256()).hex()
     for value in (pkcs1, base64.b64encode(pkcs1), spki, base64.b64encode(spki).decode()):
         key = dg.load_public_key(value)
-        assert dg.signature_valid(dg.Digest(d.bucket, d.key, d.raw, d.data, good, "SHA256withRSA"), key)
-        assert not dg.signature_valid(dg.Digest(d.bucket, d.key, d.raw + b" ", d.data, good, "SHA256withRSA"), key)
-        assert not dg.signature_valid(dg.Digest(d.bucket, d.key, d.raw, d.data, "zz", "SHA256withRSA"), key)
+        assert dg.signature_valid(dataclasses.replace(d, signature=good), key)
+        edited = hashlib.sha256(_content("aa") + b" ").hexdigest()
+        assert not dg.signature_valid(dataclasses.replace(d, signature=good, sha256=edited), key)
+        assert not dg.signature_valid(dataclasses.replace(d, signature="zz"), key)
     with pytest.raises(ValueError):
         dg.load_public_key(b"not a key at all!")

@@ -336,7 +336,7 @@ def _absent(control, a: Absent, start: dt.datetime) -> Finding:
     status, kind = (Status.ERROR, "digest_unverifiable") if a.unknown else (Status.FAIL, "digest_missing")
     return Finding(control_id=CONTROL_ID, status=status, severity=control.severity, account_id=a.account,
                    region=a.region, resource=a.where, reason=a.reason, title=control.title,
-                   extra={"outcome": kind, "key": a.where.split("/", 3)[3], "time": _iso(start)})
+                   outcome=kind, object_key=a.where.split("/", 3)[3], object_time=_iso(start))
 
 
 def _finding(control, s: Stream, check) -> Finding:

@@ -22,7 +22,7 @@ ISO = "%Y-%m-%dT%H:%M:%SZ"
 
 
 def _verdicts(out) -> list[tuple]:
-    return sorted((f.extra["outcome"], f.status, f.account_id, f.resource) for f in out.run.findings)
+    return sorted((f.outcome, f.status, f.account_id, f.resource) for f in out.run.findings)
 
 
 def test_cloudtrail_log_files_integrity_verified_fail_org_bucket_with_nothing_delivered(world):
@@ -61,7 +61,7 @@ def test_cloudtrail_log_files_integrity_verified_error_bucket_listing_refused(wo
     world.session.events.register("provide-client-params.s3.ListObjectsV2", deny)
     out = world.verify(org=True)
     [finding] = out.run.findings
-    assert (finding.status, finding.extra["outcome"]) == (Status.ERROR, "digest_unverifiable")
+    assert (finding.status, finding.outcome) == (Status.ERROR, "digest_unverifiable")
     assert "s3:ListObjectsV2 failed" in finding.reason and "AccessDenied" in finding.reason
 
 
@@ -71,5 +71,5 @@ def test_verify_cli_empty_bucket_writes_the_report_and_exits_1(world, tmp_path, 
     assert main(["verify", "--org", "--trail", TRAIL, "--start", (T0 - dt.timedelta(hours=1)).strftime(ISO),
                  "--end", T0.strftime(ISO), "--format", "json", "--output", str(path), "--quiet", *extra]) == code
     doc = json.loads(path.read_text())
-    assert [(f["status"], f["extra"]["outcome"], f["region"]) for f in doc["findings"]] == [
+    assert [(f["status"], f["outcome"], f["region"]) for f in doc["findings"]] == [
         ("FAIL", "digest_missing", HOME)]

@@ -27,7 +27,7 @@ def main() -> int:
     for key in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL"):
         os.environ.pop(key, None)
     os.environ.update(SAFE_ENV)
-    from checks.sandbox.emulator import Emulator
+    from sandbox.emulator import Emulator
     from states import build_states, live_controls
     from sweep import FAULTS, sweep
 

@@ -163,7 +163,7 @@ def child(accounts: int, regions: int, latency: float, workers: int, trace: bool
     controls = [c for c in all_controls() if "live" in c.targets and c.family not in ("history", "lake")]
     if history_days:  # issue 14: CH-01/CH-02 on, LookupEvents served by the sandbox's extension
         from checks.history import options
-        from checks.sandbox.trail_history import install
+        from sandbox.trail_history import install
 
         install()
         options.configure(options.HistoryOptions(days=history_days))

@@ -4,9 +4,9 @@
     .venv/bin/python bench/verify_bench.py --logs-per-hour 3 --latency 0.02 --workers 16
 
 Data: an organization trail's bucket in the emulator (moto's server on 127.0.0.1 in this process, with
-ListPublicKeys from checks.sandbox.publickeys), holding what CloudTrail would have delivered for
+ListPublicKeys from sandbox.publickeys), holding what CloudTrail would have delivered for
 --accounts x --regions x --hours: hourly signed digests and --logs-per-hour gzip'd log files each
-(checks.sandbox.deliver). One log file is modified and one deleted, so both tools have something to find.
+(sandbox.deliver). One log file is modified and one deleted, so both tools have something to find.
 
 Latency: after seeding, the server sleeps --latency seconds before answering every S3 request (both tools
 pay the same per call, whatever their client). Both tools run as CLI subprocesses, as a user runs them:
@@ -59,7 +59,7 @@ def seed(endpoint: str, bucket: str, accounts: list[str], regions: list[str], ho
          first_end: dt.datetime):
     import boto3
 
-    from checks.sandbox.deliver import deliver, make_key
+    from sandbox.deliver import deliver, make_key
     from checks.verify.layout import Stream
 
     session = boto3.Session(region_name="us-east-1")
@@ -154,7 +154,7 @@ def main() -> int:
             os.environ[key] = value
     import boto3
 
-    from checks.sandbox.emulator import Emulator
+    from sandbox.emulator import Emulator
 
     accounts = [f"{100000000000 + 1111 * i:012d}" for i in range(args.accounts)]
     regions = REGIONS[:args.regions]

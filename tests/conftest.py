@@ -30,7 +30,7 @@ os.environ.update(_FAKE_ENV)
 
 # moto has no LookupEvents and no CloudTrail Lake: the sandbox's extension serves both (in process and
 # in the ThreadedMotoServer the e2e tests start), in botocore's shapes.
-from checks.sandbox.trail_history import install as _install_trail_history  # noqa: E402
+from sandbox.trail_history import install as _install_trail_history  # noqa: E402
 
 _install_trail_history()
 

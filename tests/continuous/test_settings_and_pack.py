@@ -85,7 +85,7 @@ def test_package_build_is_reproducible_and_holds_only_the_audit(tmp_path):
         names = zf.namelist()
         assert {i.date_time for i in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
     assert "checks/aws_lambda.py" in names and names == sorted(names)
-    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc") or n.startswith("checks/sandbox/")]
+    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc") or n.startswith("sandbox/")]
 
 
 def _program_stack():

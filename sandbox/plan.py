@@ -10,7 +10,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from checks.sandbox.deployer import PROJECT_ROOT, DeployedResource
+from sandbox.deployer import PROJECT_ROOT, DeployedResource
 
 POLICIES_DIR = PROJECT_ROOT / "policies"
 

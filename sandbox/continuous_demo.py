@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from checks.sandbox.deployer import PROJECT_ROOT
+from sandbox.deployer import PROJECT_ROOT
 
 INTERPRETER = PROJECT_ROOT / "tests" / "continuous" / "asl_interpreter.py"
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from checks.sandbox.convert import as_json_text, drop_none, physical_name
-from checks.sandbox.handlers import HANDLERS, Ctx, handles
+from sandbox.convert import as_json_text, drop_none, physical_name
+from sandbox.handlers import HANDLERS, Ctx, handles
 
 _ATTACH = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 _attach_role_policy = HANDLERS[_ATTACH]

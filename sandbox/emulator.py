@@ -42,10 +42,10 @@ def _patch_moto() -> None:
             target_bucket.policy = saved
 
     FakeBucket._log_permissions_enabled_policy = staticmethod(tolerant)
-    from checks.sandbox import logs_compat
+    from sandbox import logs_compat
 
     logs_compat.apply()
-    from checks.sandbox.shadow_trails import patch_cloudtrail
+    from sandbox.shadow_trails import patch_cloudtrail
 
     patch_cloudtrail()  # ListTrails across Regions, and organization trails shadowed in member accounts
     _PATCHED = True
@@ -63,7 +63,7 @@ class Emulator:
         from moto.server import ThreadedMotoServer
 
         _patch_moto()
-        from checks.sandbox import publickeys, s3policy, trail_history
+        from sandbox import publickeys, s3policy, trail_history
 
         publickeys.install()  # ListPublicKeys, which moto lacks (trailguard verify, aws cloudtrail validate-logs)
         s3policy.install()  # bucket-policy conditions evaluated as AWS does for object Gets/Puts

@@ -8,7 +8,7 @@ Every configuration runs in a fresh child process (moto state and peak RSS start
 an organization: the management account owns a logging multi-region organization trail; members, by
 index, have nothing of their own (60%), a local multi-region trail too (20%), a weak local trail
 (single-region, stopped; 15%) or a role that answers AccessDenied (5%). Members see the org trail as a
-shadow (checks.org_testing.OrgTrailShadows). ec2:DescribeRegions answers --regions regions (from a hook).
+shadow (testkit.org.OrgTrailShadows). ec2:DescribeRegions answers --regions regions (from a hook).
 
 Emulator: moto in the child process (``--emulator process``, the default: its CPU competes with the
 audit's for the GIL) or moto's server in a grandchild process over HTTP (``server``: its CPU is spent
@@ -157,7 +157,7 @@ def child(accounts: int, regions: int, latency: float, workers: int, trace: bool
     from checks import org
     from checks.catalog import all_controls
     from checks.org_sessions import SessionFactory
-    from checks.org_testing import (OrgTrailShadows, create_trail, deny_assume_role, member_session,
+    from testkit.org import (OrgTrailShadows, create_trail, deny_assume_role, member_session,
                                     seed_organization)
 
     controls = [c for c in all_controls() if "live" in c.targets and c.family not in ("history", "lake")]

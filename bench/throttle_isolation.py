@@ -57,7 +57,7 @@ def main() -> int:
     from checks import org
     from checks.catalog import all_controls
     from checks.org_sessions import SessionFactory
-    from checks.org_testing import create_trail, member_session, seed_organization
+    from testkit.org import create_trail, member_session, seed_organization
 
     controls = [c for c in all_controls() if "live" in c.targets]
     state = {"victim": None, "op": None, "ops": set(), "attempts": 0}

@@ -1,5 +1,5 @@
 """The demo's scheduled-audit step: ContinuousAudit deployed with the stack, one scheduled execution run
-through tests/continuous/asl_interpreter.py (it stands in for Step Functions: moto stores state machines
+through testkit/asl_interpreter.py (it stands in for Step Functions: moto stores state machines
 but does not run Distributed Maps), then the legacy member "fixed" and the next day's run diffed.
 
 The Lambda handlers are the real ones (checks/aws_lambda.py), called in process with the environment the
@@ -17,7 +17,7 @@ from typing import TextIO
 
 from sandbox.deployer import PROJECT_ROOT
 
-INTERPRETER = PROJECT_ROOT / "tests" / "continuous" / "asl_interpreter.py"
+INTERPRETER = PROJECT_ROOT / "testkit" / "asl_interpreter.py"
 
 
 def continuous_config() -> dict[str, str]:

@@ -2,7 +2,7 @@
 functions, the Step Functions state machine and the EventBridge Scheduler schedule, created in moto.
 
 moto stores them (it runs neither the functions without Docker nor the state machine); the demo runs one
-execution with tests/continuous/asl_interpreter.py, which stands in for Step Functions.
+execution with testkit/asl_interpreter.py, which stands in for Step Functions.
 """
 from __future__ import annotations
 

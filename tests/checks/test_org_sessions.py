@@ -10,7 +10,7 @@ import pytest
 from moto import mock_aws
 
 from checks.org_sessions import ROLE_SESSION_NAME, NoActiveAccount, SessionFactory, role_arn, scrub
-from checks.org_testing import record_assume_role, seed_organization
+from testkit.org import record_assume_role, seed_organization
 
 
 class Clock:

@@ -48,7 +48,7 @@ def _record(name: str, session, account_id: str, controls) -> State:
 
 
 def build_states(endpoint_url: str, controls) -> dict[str, State]:
-    from checks.org_testing import OrgTrailShadows
+    from testkit.org import OrgTrailShadows
     from sandbox.demo import create_alarm_queue, demo_config
     from sandbox.deployer import deploy
     from sandbox.legacy import create_member, create_organization, seed_legacy

@@ -13,7 +13,7 @@ from pathlib import Path
 import pulumi
 from pulumi.runtime.mocks import MockMonitor
 
-from policy_harness import Res, run_pack, violated
+from testkit.pack import Res, run_pack, violated
 
 ROOT = Path(__file__).resolve().parents[2]
 ACCOUNT, REGION = "111111111111", "eu-west-1"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pulumi._types as pulumi_types
 import pulumi_aws as aws
 
-from policy_harness import run_pack
+from testkit.pack import run_pack
 from test_pack_on_program import ORG_CONFIG, PACK_CONFIG, program_stack
 from trailguard_policies import trail_adapter
 

@@ -53,11 +53,9 @@ MATRIX = [  # (members, regions, workers, emulator)
 
 
 def _fake_env() -> None:
-    os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1",
-                      AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-                      AWS_EC2_METADATA_DISABLED="true")
-    for key in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
-        os.environ.pop(key, None)
+    from testkit.env import install_fake_credentials
+
+    install_fake_credentials()
 
 
 class Meter:
@@ -94,14 +92,10 @@ class Meter:
 def _serve_moto() -> None:
     """``--serve-moto``: moto's server for ``--emulator server``. Prints its port, then for every line read
     on stdin the CPU seconds it has used so far."""
-    import logging
+    from testkit.moto import start_server
 
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    print(server.get_host_and_port()[1], flush=True)
+    _server, url = start_server(quiet=True)
+    print(url.rsplit(":", 1)[1], flush=True)
     for _ in sys.stdin:
         t = os.times()
         print(t.user + t.system, flush=True)

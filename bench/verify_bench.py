@@ -36,11 +36,9 @@ TRAIL = "bench-org-trail"
 
 
 def _env(endpoint: str) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1",
-               AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull, AWS_EC2_METADATA_DISABLED="true",
-               AWS_ENDPOINT_URL=endpoint, NO_COLOR="1", PYTHONPATH=ROOT)
-    return env
+    from testkit.env import subprocess_env
+
+    return subprocess_env(endpoint, PYTHONPATH=ROOT)
 
 
 class Latency:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from sandbox.deployer import PROJECT_ROOT
+from testkit.env import FAKE_CREDENTIALS
 
 STACK_FILE = PROJECT_ROOT / "Pulumi.sandbox.yaml"
 REGION = "us-east-1"
@@ -36,11 +37,7 @@ def _report_names() -> dict[str, str]:
 
 
 REPORTS = _report_names()
-SAFE_ENV = {
-    "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION, "AWS_EC2_METADATA_DISABLED": "true",
-    "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-}
+SAFE_ENV = {**FAKE_CREDENTIALS, "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION}
 
 
 class DemoError(RuntimeError):

@@ -6,7 +6,6 @@ server, so the demo and the tests never leave a listener behind.
 from __future__ import annotations
 
 import json
-import logging
 import urllib.request
 
 _PATCHED = False
@@ -60,7 +59,7 @@ class Emulator:
         self._quiet = quiet
 
     def start(self) -> "Emulator":
-        from moto.server import ThreadedMotoServer
+        from testkit.moto import start_server
 
         _patch_moto()
         from sandbox import publickeys, s3policy, trail_history
@@ -68,12 +67,7 @@ class Emulator:
         publickeys.install()  # ListPublicKeys, which moto lacks (trailguard verify, aws cloudtrail validate-logs)
         s3policy.install()  # bucket-policy conditions evaluated as AWS does for object Gets/Puts
         trail_history.install()  # LookupEvents and Lake: moto has neither
-        if self._quiet:  # werkzeug logs every request; expected 404s would drown the demo's output
-            logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        self._server.start()
-        host, port = self._server.get_host_and_port()
-        self.endpoint_url = f"http://{host}:{port}"
+        self._server, self.endpoint_url = start_server(quiet=self._quiet)
         return self
 
     def reset(self) -> None:

@@ -132,6 +132,7 @@ class SessionFactory:
         advisory_timeout: int | None = None,
         mandatory_timeout: int | None = None,
         max_connections: int = 10,
+        endpoint_url: str | None = None,
     ) -> None:
         import boto3
         import botocore.session
@@ -144,6 +145,9 @@ class SessionFactory:
         self._clock = clock
         self._timeouts = {"advisory_timeout": advisory_timeout, "mandatory_timeout": mandatory_timeout}
         self.region = base.region_name or "us-east-1"
+        # --endpoint-url (checks/endpoint_session.py): the assumed roles' clients go where the caller's do.
+        endpoint_url = endpoint_url or getattr(base, "endpoint_url", None)
+        self._endpoint = {"endpoint_url": endpoint_url} if endpoint_url else {}
         self._base_credentials = base.get_credentials()
         self._sts = base.client("sts", region_name=self.region,
                                 config=Config(retries={"mode": "standard", "max_attempts": 4}))
@@ -176,7 +180,7 @@ class SessionFactory:
                 client = self._clients.get(key)
                 if client is None:
                     merged = config.merge(self._pool_config) if config is not None else self._pool_config
-                    client = self.session.client(service, region_name=region, config=merged)
+                    client = self.session.client(service, region_name=region, config=merged, **self._endpoint)
                     self._clients[key] = client
         return client
 

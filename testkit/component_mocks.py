@@ -12,6 +12,8 @@ import pulumi
 import pytest
 from pulumi.runtime.mocks import MockMonitor
 
+from testkit.pulumi_mocks import standard_invoke
+
 MGMT = "111111111111"
 ARCHIVE = "222222222222"
 REGION = "eu-west-1"
@@ -75,14 +77,9 @@ class CapturingMocks(pulumi.runtime.Mocks):
 
     def call(self, args: pulumi.runtime.MockCallArgs):
         self.calls.append((args.token, args.provider or ""))
-        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
-            acct = self._account(args.provider)
-            return {"accountId": acct, "arn": f"arn:aws:iam::{acct}:user/deployer", "userId": "AIDA", "id": acct}
-        if args.token == "aws:index/getPartition:getPartition":
-            return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws", "reverseDnsPrefix": "com.amazonaws"}
-        if args.token == "aws:index/getRegion:getRegion":
-            return {"region": self.region, "name": self.region, "id": self.region,
-                    "endpoint": f"ec2.{self.region}.amazonaws.com", "description": "test"}
+        standard = standard_invoke(args.token, self._account(args.provider), self.region)
+        if standard is not None:
+            return standard
         if args.token == "aws:organizations/getOrganization:getOrganization":
             return {k: v for k, v in self.organization.items() if k != "delegated"}
         if args.token == "aws:organizations/getDelegatedAdministrators:getDelegatedAdministrators":

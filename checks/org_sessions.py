@@ -164,8 +164,6 @@ class SessionFactory:
         self._pool_config = Config(max_pool_connections=max(10, max_connections))
         self._clients: dict[tuple, Any] = {}
         self._lock = threading.Lock()  # client building
-        self._count_lock = threading.Lock()
-        self.assume_calls = 0  # AssumeRole calls made, refreshes included (tests and the benchmark read it)
 
     def role_arn(self, account_id: str) -> str:
         return role_arn(self.partition, account_id, self.role_name)
@@ -218,8 +216,6 @@ class SessionFactory:
             params["ExternalId"] = self._external_id
 
         def fetch() -> dict:
-            with self._count_lock:
-                self.assume_calls += 1
             creds = self._sts.assume_role(**params)["Credentials"]
             expiry = creds["Expiration"]
             return {

@@ -18,7 +18,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "faults")]
 
 
-
 def main() -> int:
     from testkit.env import install_fake_credentials
 

@@ -37,11 +37,11 @@ test: $(STAMP) $(ASL_STAMP) browser
 
 ## The main job: provision the organization trail into a local AWS emulator, then audit it.
 demo: $(STAMP)
-	$(BIN)/python -m checks.sandbox demo
+	$(BIN)/python -m sandbox demo
 
 ## Print the resource plan of the Pulumi program under mocks (no AWS, no Pulumi CLI).
 plan: $(STAMP)
-	$(BIN)/python -m checks.sandbox plan
+	$(BIN)/python -m sandbox plan
 
 bench: $(STAMP)
 	$(BIN)/python bench/startup.py

@@ -79,7 +79,7 @@ def measure(members: int, latency: float, batch: int) -> dict:
 
     import checks.org_sessions as org_sessions
     from checks.continuous import runs
-    from checks.org_testing import OrgTrailShadows, create_trail, factory_installing, member_session, \
+    from testkit.org import OrgTrailShadows, create_trail, factory_installing, member_session, \
         seed_organization
 
     with mock_aws():

@@ -9,7 +9,6 @@ was called, and "!" with the count when the invariant broke. "-" means the fault
 """
 from __future__ import annotations
 
-import os
 import sys
 import time
 from collections import defaultdict
@@ -18,16 +17,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "faults")]
 
-SAFE_ENV = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
-            "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true",
-            "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull}
-
 
 def main() -> int:
-    for key in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL"):
-        os.environ.pop(key, None)
-    os.environ.update(SAFE_ENV)
-    from checks.sandbox.emulator import Emulator
+    from testkit.env import install_fake_credentials
+
+    install_fake_credentials()
+    from sandbox.emulator import Emulator
     from states import build_states, live_controls
     from sweep import FAULTS, sweep
 

@@ -8,7 +8,7 @@ Every configuration runs in a fresh child process (moto state and peak RSS start
 an organization: the management account owns a logging multi-region organization trail; members, by
 index, have nothing of their own (60%), a local multi-region trail too (20%), a weak local trail
 (single-region, stopped; 15%) or a role that answers AccessDenied (5%). Members see the org trail as a
-shadow (checks.org_testing.OrgTrailShadows). ec2:DescribeRegions answers --regions regions (from a hook).
+shadow (testkit.org.OrgTrailShadows). ec2:DescribeRegions answers --regions regions (from a hook).
 
 Emulator: moto in the child process (``--emulator process``, the default: its CPU competes with the
 audit's for the GIL) or moto's server in a grandchild process over HTTP (``server``: its CPU is spent
@@ -53,11 +53,9 @@ MATRIX = [  # (members, regions, workers, emulator)
 
 
 def _fake_env() -> None:
-    os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1",
-                      AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-                      AWS_EC2_METADATA_DISABLED="true")
-    for key in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
-        os.environ.pop(key, None)
+    from testkit.env import install_fake_credentials
+
+    install_fake_credentials()
 
 
 class Meter:
@@ -94,14 +92,10 @@ class Meter:
 def _serve_moto() -> None:
     """``--serve-moto``: moto's server for ``--emulator server``. Prints its port, then for every line read
     on stdin the CPU seconds it has used so far."""
-    import logging
+    from testkit.moto import start_server
 
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    print(server.get_host_and_port()[1], flush=True)
+    _server, url = start_server(quiet=True)
+    print(url.rsplit(":", 1)[1], flush=True)
     for _ in sys.stdin:
         t = os.times()
         print(t.user + t.system, flush=True)
@@ -157,13 +151,13 @@ def child(accounts: int, regions: int, latency: float, workers: int, trace: bool
     from checks import org
     from checks.catalog import all_controls
     from checks.org_sessions import SessionFactory
-    from checks.org_testing import (OrgTrailShadows, create_trail, deny_assume_role, member_session,
+    from testkit.org import (OrgTrailShadows, create_trail, deny_assume_role, member_session,
                                     seed_organization)
 
     controls = [c for c in all_controls() if "live" in c.targets and c.family not in ("history", "lake")]
     if history_days:  # issue 14: CH-01/CH-02 on, LookupEvents served by the sandbox's extension
         from checks.history import options
-        from checks.sandbox.trail_history import install
+        from sandbox.trail_history import install
 
         install()
         options.configure(options.HistoryOptions(days=history_days))

@@ -13,7 +13,6 @@ cloudwatch (CBOR protocol) is not throttled here.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import threading
 import time
@@ -21,10 +20,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.update({"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1",
-                   "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull})
-for _k in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
-    os.environ.pop(_k, None)
+from testkit.env import install_fake_credentials  # noqa: E402
+
+install_fake_credentials()
 
 _BODIES = {
     "json": (400, b'{"__type":"ThrottlingException","message":"Rate exceeded"}'),
@@ -57,7 +55,7 @@ def main() -> int:
     from checks import org
     from checks.catalog import all_controls
     from checks.org_sessions import SessionFactory
-    from checks.org_testing import create_trail, member_session, seed_organization
+    from testkit.org import create_trail, member_session, seed_organization
 
     controls = [c for c in all_controls() if "live" in c.targets]
     state = {"victim": None, "op": None, "ops": set(), "attempts": 0}

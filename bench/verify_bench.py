@@ -4,9 +4,9 @@
     .venv/bin/python bench/verify_bench.py --logs-per-hour 3 --latency 0.02 --workers 16 --repeat 3
 
 Data: two organization trails' buckets in the emulator (moto's server on 127.0.0.1 in this process, with
-ListPublicKeys from checks.sandbox.publickeys), holding what CloudTrail would have delivered for
+ListPublicKeys from sandbox.publickeys), holding what CloudTrail would have delivered for
 --accounts x --regions x --hours: hourly signed digests and --logs-per-hour gzip'd log files each
-(checks.sandbox.deliver); the "2x" bucket holds twice the log files per hour. One log file is modified
+(sandbox.deliver); the "2x" bucket holds twice the log files per hour. One log file is modified
 and one deleted in each, so both tools have something to find.
 
 Latency: after seeding, the server sleeps --latency seconds before answering every S3 request (both tools
@@ -56,12 +56,10 @@ def _empty_file() -> str:
 
 
 def _env(endpoint: str) -> dict:
-    empty = _empty_file()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION="us-east-1",
-               AWS_CONFIG_FILE=empty, AWS_SHARED_CREDENTIALS_FILE=empty, AWS_EC2_METADATA_DISABLED="true",
-               AWS_ENDPOINT_URL=endpoint, NO_COLOR="1", PYTHONPATH=ROOT)
-    return env
+    from testkit.env import subprocess_env
+
+    empty = _empty_file()  # not /dev/null: see _empty_file
+    return subprocess_env(endpoint or None, PYTHONPATH=ROOT, AWS_CONFIG_FILE=empty, AWS_SHARED_CREDENTIALS_FILE=empty)
 
 
 class Latency:
@@ -81,7 +79,7 @@ def seed(endpoint: str, bucket: str, trail: str, accounts: list[str], regions: l
     import boto3
     from botocore.config import Config
 
-    from checks.sandbox.deliver import deliver, make_key
+    from sandbox.deliver import deliver, make_key
     from checks.verify.layout import Stream
 
     session = boto3.Session(region_name="us-east-1")
@@ -106,8 +104,8 @@ def world(args):
             os.environ[key] = value
     import boto3
 
-    from checks.sandbox.emulator import Emulator
-    from checks.sandbox.keepalive import KeepAliveEmulator
+    from sandbox.emulator import Emulator
+    from sandbox.keepalive import KeepAliveEmulator
 
     accounts = [f"{100000000000 + 1111 * i:012d}" for i in range(args.accounts)]
     regions = REGIONS[:args.regions]

@@ -3,7 +3,7 @@
     .venv/bin/python bench/verify_profile.py                    # seed 1x and 2x, measure both
     .venv/bin/python bench/verify_profile.py --modes rss,profile,tracemalloc --logs-per-hour 3
 
-The emulator (moto's server, ListPublicKeys from checks.sandbox.publickeys) runs in this process; each
+The emulator (moto's server, ListPublicKeys from sandbox.publickeys) runs in this process; each
 measurement runs `verify()` in a fresh child process, so the figures are the client's alone:
 
 - ``rss``: CPU (user+sys) and wall of the run, S3 and CloudTrail calls made, RSS after imports, peak RSS

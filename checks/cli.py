@@ -1,4 +1,6 @@
-"""``trailguard`` / ``python -m checks``: list the catalog, audit an account or an organization.
+"""``trailguard`` / ``python -m checks``: a table of commands (controls, audit, verify, merge; ``_SUBCOMMANDS``)
+and what they share: argument types, the exit-code gate, fatal-error wording and report emission.
+The audit command is checks/audit_cli.py over the library API, checks/api.py.
 
 Exit codes: 0 nothing fails at or above --fail-on; 1 something does (FAIL, and ERROR unless --errors-ok);
 2 usage errors and fatal errors (no credentials, unknown profile, endpoint unreachable, bad waiver file).
@@ -13,17 +15,13 @@ import os
 import re
 import sys
 from contextlib import contextmanager
-from functools import partial
 
 from checks import __version__
-from checks.history import options as history_options
 from checks.model import Severity
-from checks.report.outputs import OutputError, add_output_arguments, plan_outputs
+from checks.report.outputs import OutputError, plan_outputs
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 SEVERITIES = tuple(s.value for s in Severity)
-DEFAULT_ROLE = "OrganizationAccountAccessRole"
-DEFAULT_ACCOUNT_TIMEOUT_S = 300  # per audited account; mirrors checks.collect.deadline (not imported: start-up)
 _ACCOUNT = re.compile(r"^\d{12}$")
 
 
@@ -95,10 +93,19 @@ def _endpoint(value: str) -> str:
     return value
 
 
-# Subcommands beyond controls/audit: functions ``register(subparsers)`` that add a parser and set
-# ``handler`` (a function ``args -> exit code``) with ``set_defaults``. Their modules must import nothing
-# heavy at module level, because every CLI start builds the whole parser.
-_SUBCOMMANDS: list = []
+# The command table: functions ``register(subparsers)`` that add a parser and set ``handler`` (a function
+# ``args -> exit code``) with ``set_defaults``, in the order ``--help`` lists them. Their modules must import
+# nothing heavy at module level, because every CLI start builds the whole parser.
+def _register_controls(subparsers) -> None:
+    ctl = subparsers.add_parser("controls", help="list the control catalog")
+    ctl.add_argument("--format", choices=("table", "json"), default="table", help="default: table")
+    ctl.set_defaults(handler=_cmd_controls)
+
+
+def _register_audit(subparsers) -> None:  # checks/audit_cli.py over checks/api.py
+    from checks.audit_cli import register
+
+    register(subparsers)
 
 
 def _register_verify(subparsers) -> None:  # checks/verify/command.py: argparse only at import
@@ -113,8 +120,7 @@ def _register_merge(subparsers) -> None:  # checks/merge/: `trailguard merge FIL
     register(subparsers)
 
 
-_SUBCOMMANDS.append(_register_verify)
-_SUBCOMMANDS.append(_register_merge)
+_SUBCOMMANDS: list = [_register_controls, _register_audit, _register_verify, _register_merge]
 
 
 def add_gate_arguments(group) -> None:
@@ -137,44 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     sub.required = True
 
-    ctl = sub.add_parser("controls", help="list the control catalog")
-    ctl.add_argument("--format", choices=("table", "json"), default="table", help="default: table")
-    ctl.set_defaults(handler=_cmd_controls)
-
-    aud = sub.add_parser("audit", help="audit one account (default) or an organization (--org)",
-                         epilog="Exit codes: 0 passed, 1 failing at or above --fail-on, 2 usage/fatal error.")
-    aws = aud.add_argument_group("AWS access")
-    aws.add_argument("--profile", help="AWS profile name (default: the SDK's credential chain)")
-    aws.add_argument("--region", help="region for the first calls (default: AWS_REGION / profile)")
-    aws.add_argument("--endpoint-url", type=_endpoint,
-                     help="send every AWS call here, e.g. a local emulator (AWS_ENDPOINT_URL is honoured too)")
-    aws.add_argument("--account-timeout", type=_seconds, metavar="SECONDS", default=DEFAULT_ACCOUNT_TIMEOUT_S,
-                     help="stop reading an account after this long; its controls become ERROR "
-                          f"(default: {DEFAULT_ACCOUNT_TIMEOUT_S})")
-    sel = aud.add_argument_group("what to check")
-    sel.add_argument("--controls", type=_csv, metavar="IDS", help="only these control ids (comma-separated)")
-    sel.add_argument("--skip", type=_csv, metavar="IDS", help="leave out these control ids (comma-separated)")
-    sel.add_argument("--required-tags", type=_csv, metavar="KEYS",
-                     help="tag keys every trail must carry (cloudtrail_trail_tagged)")
-    sel.add_argument("--waivers", metavar="FILE", help="YAML or JSON waiver file (see docs/audit.md)")
-    out = aud.add_argument_group("output and exit code")
-    add_output_arguments(out)  # --format, --output, --output-dir, --verbose (shared with other commands)
-    add_gate_arguments(out)
-    org = aud.add_argument_group("organization mode")
-    org.add_argument("--org", action="store_true", help="audit every account of the AWS Organization")
-    org.add_argument("--role-name", help=f"role to assume in each account (default: {DEFAULT_ROLE})")
-    org.add_argument("--external-id", help="sts:AssumeRole external id")
-    org.add_argument("--accounts", type=_accounts, metavar="IDS", help="only these 12-digit account ids")
-    org.add_argument("--exclude-accounts", type=_accounts, metavar="IDS", help="leave out these account ids")
-    org.add_argument("--workers", type=_workers, metavar="N", help="accounts audited at once, 1-64 (default: 8)")
-    org.add_argument("--processes", type=_processes, metavar="N",
-                     help="processes auditing accounts side by side, each with --workers threads, 1-64 "
-                          "(default: the CPU cores available, fewer for small organizations; 1: one process)")
-    org.add_argument("--shard", type=_shard, metavar="K/N",
-                     help="audit only shard K of N (stable account hash); combine the JSON reports with `merge`")
-    history_options.add_arguments(aud)  # --history-days, --deployer-role (issue 14)
-    aud.set_defaults(subparser=aud, handler=_cmd_audit)  # later checks use the audit usage line
-    for register in _SUBCOMMANDS:  # each further subcommand adds its own parser and handler
+    for register in _SUBCOMMANDS:  # each command adds its own parser and handler
         register(sub)
     return parser
 
@@ -200,38 +169,10 @@ def _cmd_controls(args) -> int:
     return EXIT_OK
 
 
-def _select(parser, args):
-    from checks.catalog import select
-
-    try:
-        chosen = select(args.controls, args.skip)
-    except ValueError as exc:
-        parser.error(str(exc))
-    # Stack-only controls judge Pulumi plans (e.g. the key's lockout-safety flag); AWS has no live
-    # equivalent, so asking for one in an audit is a usage error rather than a silent no-op.
-    stack_only = [c.id for c in chosen if "live" not in c.targets]
-    if args.controls and stack_only:
-        parser.error(f"--controls: {', '.join(stack_only)} only apply to Pulumi stacks (policy pack), not "
-                     f"to a live audit.")
-    chosen = [c for c in chosen if "live" in c.targets]
-    if not chosen:
-        parser.error("--controls/--skip: no controls left to audit.")
-    return chosen
-
-
-def _check_org_flags(parser, args) -> None:
-    if args.org:
-        return
-    given = [f"--{n.replace('_', '-')}" for n in ("role_name", "external_id", "accounts", "exclude_accounts",
-                                                   "workers", "processes", "shard")
-             if getattr(args, n) is not None]
-    if given:
-        parser.error(f"{', '.join(given)} only apply with --org.")
-
-
 @contextmanager
 def _endpoint_env(url: str | None):
-    """--endpoint-url as AWS_ENDPOINT_URL for the run, so sessions made later (assumed roles) use it too."""
+    """--endpoint-url as AWS_ENDPOINT_URL for the run: only `verify` still uses it; `audit` passes the endpoint
+    to its clients explicitly (checks/endpoint_session.py) and changes no environment variable."""
     if not url:
         yield
         return
@@ -258,7 +199,8 @@ def _fatal_message(exc: Exception, args) -> str | None:
     if isinstance(exc, bx.NoRegionError):
         return "no AWS region: pass --region or set AWS_REGION (or AWS_DEFAULT_REGION)."
     if isinstance(exc, bx.ConnectionError):  # EndpointConnectionError, ConnectTimeoutError, ...
-        where = getattr(exc, "kwargs", {}).get("endpoint_url") or os.environ.get("AWS_ENDPOINT_URL") or "AWS"
+        where = getattr(exc, "kwargs", {}).get("endpoint_url") or getattr(args, "endpoint_url", None) \
+            or os.environ.get("AWS_ENDPOINT_URL") or "AWS"
         return f"cannot reach {where}: check --endpoint-url / AWS_ENDPOINT_URL and the network."
     if isinstance(exc, bx.ReadTimeoutError):  # the endpoint accepts connections but does not answer
         where = getattr(exc, "kwargs", {}).get("endpoint_url") or "AWS"
@@ -272,85 +214,8 @@ def _fatal_message(exc: Exception, args) -> str | None:
     return None
 
 
-def _run(args, controls):
-    import boto3
-
-    session = boto3.Session(profile_name=args.profile, region_name=args.region)
-    _check_region(args.subparser, session, args.region)
-    if not session.region_name and os.environ.get("AWS_REGION"):
-        # botocore reads only AWS_DEFAULT_REGION; the other AWS SDKs and the CLI v2 read AWS_REGION too.
-        session = boto3.Session(profile_name=args.profile, region_name=os.environ["AWS_REGION"])
-    if not session.region_name:
-        raise FatalError("no AWS region: pass --region or set AWS_REGION (or AWS_DEFAULT_REGION).")
-    from checks.collect.slim_models import use_slim_models
-
-    use_slim_models(session)  # our own Session: ec2 with DescribeRegions only (~100 ms less CPU)
-    if not args.org:
-        from checks.audit import audit_account
-
-        return audit_account(session, controls, required_tags=tuple(args.required_tags or ()),
-                             account_timeout=args.account_timeout)
-    try:
-        import checks.org as org_mode
-        from checks.org import audit_organization
-    except ImportError as exc:
-        if exc.name != "checks.org":
-            raise
-        raise FatalError("--org: organization mode is not available in this build (checks.org is missing).")
-    from checks.progress import make_progress
-
-    nothing_to_audit = getattr(org_mode, "NothingToAudit", ())
-    if getattr(args, "shard", None) is not None:  # checks/org_shard.py: one slice, plus what `merge` needs
-        from checks.org_shard import audit_shard
-
-        audit_organization = partial(audit_shard, args.shard)
-    try:
-        return audit_organization(
-            session, controls, role_name=args.role_name or DEFAULT_ROLE, external_id=args.external_id,
-            accounts=args.accounts, exclude_accounts=args.exclude_accounts, workers=args.workers or 8,
-            progress=make_progress(quiet=args.quiet), required_tags=tuple(args.required_tags or ()),
-            account_timeout=args.account_timeout, processes=args.processes,
-        )
-    except nothing_to_audit as exc:  # a run that audits nothing must not pass a pipeline gate
-        raise FatalError(f"--org: {exc}") from None
-
-
 def _home_region(args) -> str:
     return getattr(args, "region", None) or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or ""
-
-
-def _cmd_audit(args) -> int:
-    parser = args.subparser
-    _check_org_flags(parser, args)
-    controls = history_options.apply(parser, args, _select(parser, args))
-    fail_on = Severity.parse(args.fail_on, option="--fail-on")
-    destinations, generated_at = plan_destinations(args)  # before any AWS call, like every other usage error
-    waivers = []
-    if args.waivers:
-        from checks.catalog import all_controls
-        from checks.waivers import load_waivers
-
-        from checks.waivers import WaiverError
-
-        try:  # before any AWS call: a typo in the waiver file should cost nothing
-            waivers = load_waivers(args.waivers, known_ids=[c.id for c in all_controls()])
-        except WaiverError as exc:
-            raise FatalError(str(exc)) from None
-    with _endpoint_env(args.endpoint_url):
-        try:
-            run = _run(args, controls)
-        except FatalError:
-            raise
-        except Exception as exc:
-            message = _fatal_message(exc, args)
-            if message is None:
-                raise
-            raise FatalError(message) from None
-    if waivers:
-        from checks.waivers import apply_waivers
-
-        run = apply_waivers(run, waivers, today=dt.date.today())
-    return emit_report(args, run, controls, fail_on, destinations, generated_at)
 
 
 def plan_destinations(args) -> tuple[list, dt.datetime]:
@@ -385,18 +250,6 @@ def emit_report(args, run, controls, fail_on: Severity, destinations, generated_
         print(f"trailguard: {summary_line(run, options)} Report{'s' if len(written) > 1 else ''} written to "
               f"{', '.join(written)}.", file=sys.stderr)
     return exit_code(run, fail_on, errors_ok=args.errors_ok)
-
-
-def _check_region(parser, session, region: str | None) -> None:
-    """--region must be a region of some AWS partition botocore knows (a typo would reach no endpoint)."""
-    if not region:
-        return
-    known = {r for p in session.get_available_partitions()
-             for r in session.get_available_regions("cloudtrail", partition_name=p)}
-    if region not in known:
-        examples = ", ".join(r for r in ("us-east-1", "us-west-2", "eu-west-1", "ap-southeast-1") if r in known)
-        parser.error(f"argument --region: {region!r} is not an AWS region; expected one of the {len(known)} "
-                     f"regions botocore knows, e.g. {examples}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -132,6 +132,7 @@ class SessionFactory:
         advisory_timeout: int | None = None,
         mandatory_timeout: int | None = None,
         max_connections: int = 10,
+        endpoint_url: str | None = None,
     ) -> None:
         import boto3
         import botocore.session
@@ -145,6 +146,9 @@ class SessionFactory:
         self._clock = clock
         self._timeouts = {"advisory_timeout": advisory_timeout, "mandatory_timeout": mandatory_timeout}
         self.region = base.region_name or "us-east-1"
+        # --endpoint-url (checks/endpoint_session.py): the assumed roles' clients go where the caller's do.
+        endpoint_url = endpoint_url or getattr(base, "endpoint_url", None)
+        self._endpoint = {"endpoint_url": endpoint_url} if endpoint_url else {}
         self._base_credentials = base.get_credentials()
         self._sts = base.client("sts", region_name=self.region,
                                 config=sdk_config.assume_role())
@@ -161,8 +165,6 @@ class SessionFactory:
         self._pool_config = sdk_config.pool(max_connections)
         self._clients: dict[tuple, Any] = {}
         self._lock = threading.Lock()  # client building
-        self._count_lock = threading.Lock()
-        self.assume_calls = 0  # AssumeRole calls made, refreshes included (tests and the benchmark read it)
 
     def role_arn(self, account_id: str) -> str:
         return role_arn(self.partition, account_id, self.role_name)
@@ -177,7 +179,7 @@ class SessionFactory:
                 client = self._clients.get(key)
                 if client is None:
                     merged = config.merge(self._pool_config) if config is not None else self._pool_config
-                    client = self.session.client(service, region_name=region, config=merged)
+                    client = self.session.client(service, region_name=region, config=merged, **self._endpoint)
                     self._clients[key] = client
         return client
 
@@ -215,8 +217,6 @@ class SessionFactory:
             params["ExternalId"] = self._external_id
 
         def fetch() -> dict:
-            with self._count_lock:
-                self.assume_calls += 1
             creds = self._sts.assume_role(**params)["Credentials"]
             expiry = creds["Expiration"]
             return {

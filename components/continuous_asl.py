@@ -5,7 +5,7 @@
     (Task: merge) -> Notify (Task: notify)
 
 Pure: Lambda ARNs and the bucket come in as strings, so the component builds it inside ``Output.apply``
-and tests validate it with asl-validator and run it with tests/continuous/asl_interpreter.py.
+and tests validate it with asl-validator and run it with testkit/asl_interpreter.py.
 
 Every Lambda Task uses the optimized integration ``arn:aws:states:::lambda:invoke`` and keeps only the
 function's answer (``OutputPath: $.Payload``), and retries the transient Lambda errors AWS lists for it

@@ -14,7 +14,7 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 DOCS = ("provisioning", "monitoring", "audit", "controls", "org", "history", "continuous", "verify", "policies",
-        "sandbox")
+        "sandbox", "where")
 MARKER = "<!-- Generated below from docs/*.md by `make readme`: edit those files, not this part. -->\n"
 
 

@@ -7,30 +7,18 @@ socket that connects anywhere but loopback, is a leak: the test fails loudly ins
 from __future__ import annotations
 
 import ipaddress
-import os
 import socket
 from urllib.parse import urlsplit
 
 import pytest
 
-_FAKE_ENV = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SECURITY_TOKEN": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_REGION": "us-east-1",
-    "AWS_CONFIG_FILE": os.devnull,
-    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-    "AWS_EC2_METADATA_DISABLED": "true",
-}
-for _key in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL", "AWS_CA_BUNDLE"):
-    os.environ.pop(_key, None)
-os.environ.update(_FAKE_ENV)
+from testkit.env import FAKE_CREDENTIALS as _FAKE_ENV, install_fake_credentials  # noqa: E402
+
+install_fake_credentials()
 
 # moto has no LookupEvents and no CloudTrail Lake: the sandbox's extension serves both (in process and
 # in the ThreadedMotoServer the e2e tests start), in botocore's shapes.
-from checks.sandbox.trail_history import install as _install_trail_history  # noqa: E402
+from sandbox.trail_history import install as _install_trail_history  # noqa: E402
 
 _install_trail_history()
 

@@ -74,9 +74,17 @@ class ReportOptions:
     region: str = ""  # the run's home region: where ASFF findings are imported (ProductArn); "" -> us-east-1
 
 
+class UnknownFormat(ValueError):
+    """``fmt`` is not in REGISTRY (the library's words; the CLI validates --format before rendering)."""
+
+    def __init__(self, fmt: str) -> None:
+        super().__init__(f"{fmt!r} is not a format; allowed: {', '.join(FORMATS)}.")
+        self.format = fmt
+
+
 def render(fmt: str, run: AuditRun, controls: Sequence, options: ReportOptions | None = None) -> str:
     if fmt not in REGISTRY:
-        raise ValueError(f"--format: {fmt!r} is not a format; allowed: {', '.join(FORMATS)}.")
+        raise UnknownFormat(fmt)
     module = importlib.import_module(REGISTRY[fmt].module)
     return module.render(run, controls, options or ReportOptions())
 

@@ -14,7 +14,7 @@ from checks.catalog import all_controls
 from checks.collect.deadline import DeadlineExceeded, account_deadline, check_deadline
 from checks.facts import AccountFacts
 from checks.model import Finding, Status
-from checks.org_testing import seed_organization
+from testkit.org import seed_organization
 
 CONTROLS = [c for c in all_controls() if "live" in c.targets][:2]
 

@@ -100,7 +100,7 @@ def test_cloudwatch_root_usage_alarm_configured_unknown_threshold_is_not_judged(
 def test_cloudwatch_root_usage_alarm_configured_fail_live_alarm_that_cannot_fire():
     """moto end to end: the root filter re-published with metricValue 0 under the CIS alarm (Sum >= 1). PutMetricFilter
     replaces a filter of the same name in AWS; logs_compat makes moto do the same."""
-    from checks.sandbox import logs_compat
+    from sandbox import logs_compat
 
     with mock_aws(), logs_compat.applied():
         session = boto3.Session(region_name=support.REGION)
@@ -115,7 +115,7 @@ def test_cloudwatch_root_usage_alarm_configured_fail_live_alarm_that_cannot_fire
 
 def test_cloudwatch_root_usage_alarm_configured_fail_live_default_value_sets_alarm_off():
     """moto end to end: the root filter re-published with defaultValue 1 under the CIS alarm (Sum >= 1)."""
-    from checks.sandbox import logs_compat
+    from sandbox import logs_compat
 
     with mock_aws(), logs_compat.applied():
         session = boto3.Session(region_name=support.REGION)

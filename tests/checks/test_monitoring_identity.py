@@ -183,7 +183,7 @@ def test_cloudwatch_root_usage_alarm_configured_fail_live_topic_deleted(session)
 
 def test_cloudwatch_root_usage_alarm_configured_fail_live_log_group_deleted(session):
     """moto answers [] for a missing group; the sandbox layer answers ResourceNotFoundException as AWS does."""
-    from checks.sandbox import logs_compat
+    from sandbox import logs_compat
 
     support.build(session)
     session.client("logs", region_name=REGION).delete_log_group(logGroupName=support.GROUP)

@@ -16,7 +16,7 @@ from checks import org
 from checks.catalog import all_controls
 from checks.facts import AccountFacts
 from checks.model import Finding, Status
-from checks.org_testing import deny_assume_role, record_assume_role, seed_organization
+from testkit.org import deny_assume_role, record_assume_role, seed_organization
 
 CONTROLS = [c for c in all_controls() if "live" in c.targets][:3]
 

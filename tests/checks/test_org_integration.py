@@ -2,7 +2,7 @@
 
 moto does not show the organization trail to members; ``OrgTrailShadows`` adds it to the members'
 ListTrails/DescribeTrails answers and serves GetTrailStatus & co. for its ARN from the management
-account, as AWS does (see checks/org_testing.py).
+account, as AWS does (see testkit/org.py).
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from moto import mock_aws
 from checks import org
 from checks.catalog import all_controls
 from checks.model import Status
-from checks.org_testing import (OrgTrailShadows, create_trail, deny_assume_role, factory_installing,
+from testkit.org import (OrgTrailShadows, create_trail, deny_assume_role, factory_installing,
                                 member_session, seed_organization)
 
 CONTROLS = [c for c in all_controls() if "live" in c.targets and c.family in ("trail", "resources")]

@@ -16,7 +16,7 @@ from checks import org
 from checks.catalog import all_controls
 from checks.facts import AccountFacts, TrailFacts, TrailStatus
 from checks.model import Finding, Status
-from checks.org_testing import create_trail, deny_assume_role, member_session, seed_organization
+from testkit.org import create_trail, deny_assume_role, member_session, seed_organization
 from checks.progress import LineProgress
 
 CONTROLS = [c for c in all_controls() if "live" in c.targets][:4]

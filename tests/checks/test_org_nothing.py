@@ -11,7 +11,7 @@ from moto import mock_aws
 from checks import org
 from checks.catalog import all_controls
 from checks.org import NothingToAudit, OrgAccount, nothing_to_audit
-from checks.org_testing import seed_organization
+from testkit.org import seed_organization
 
 CONTROLS = [c for c in all_controls() if "live" in c.targets][:2]
 A, B = "111111111111", "222222222222"

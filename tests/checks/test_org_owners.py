@@ -11,7 +11,7 @@ from checks import org
 from checks.catalog import all_controls
 from checks.model import Status
 from checks.org_owners import resolve_bucket_owners
-from checks.org_testing import OrgTrailShadows, factory_installing, member_session, seed_organization
+from testkit.org import OrgTrailShadows, factory_installing, member_session, seed_organization
 
 CONTROLS = [c for c in all_controls() if "live" in c.targets and c.family in ("trail", "resources")]
 BUCKET_CONTROLS = [c.id for c in CONTROLS if c.id.startswith(("cloudtrail_bucket_", "s3_trail_bucket_"))]

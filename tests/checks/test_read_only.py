@@ -12,7 +12,7 @@ import pytest
 from moto import mock_aws
 
 from checks.cli import build_parser, main
-from checks.org_testing import create_trail, seed_organization
+from testkit.org import create_trail, seed_organization
 
 READ_PREFIXES = ("Describe", "Get", "List", "Lookup")
 ALLOWED = {("sts", "AssumeRole"), ("sts", "GetCallerIdentity")}

@@ -101,7 +101,7 @@ def test_emulator_and_collector_round_trip_each_operator_through_cloudtrail(op, 
     """The emulator turns engine props into PutEventSelectors; the collector reads GetEventSelectors back."""
     import boto3
 
-    from checks.sandbox.handlers import _advanced_selector
+    from sandbox.handlers import _advanced_selector
 
     ct, s3 = boto3.client("cloudtrail", region_name="us-east-1"), boto3.client("s3", region_name="us-east-1")
     s3.create_bucket(Bucket="shape-logs")
@@ -136,7 +136,7 @@ def test_a_put_event_selectors_record_reads_with_the_record_names():
 
 # Other layers that spell selector keys on purpose: CloudTrail event records (requestParameters of a
 # PutEventSelectors event, lowerCamel of the API names) and the Lake emulator's fixed store selector.
-_ELSEWHERE = {"checks/history/events.py", "checks/sandbox/lake.py", "checks/shapes.py"}
+_ELSEWHERE = {"checks/history/events.py", "sandbox/lake.py", "checks/shapes.py"}
 
 
 def test_no_product_module_spells_a_selector_key_of_its_own():

@@ -10,7 +10,7 @@ import pytest
 
 from components.errors import SettingsError
 
-from .conftest import MGMT, ORG, REGION, Plan, run_program
+from testkit.component_mocks import MGMT, ORG, REGION, Plan, run_program
 
 MAIN = pathlib.Path(__file__).resolve().parents[2] / "__main__.py"
 BASE_OUTPUTS = {"trailArn", "trailName", "logBucketName", "accessLogBucketName", "kmsKeyArn", "logGroupName",
@@ -79,7 +79,7 @@ def test_bad_config_fails_before_any_resource_is_registered(run_main):
 
 
 def test_bad_config_registers_nothing(monkeypatch):
-    from .conftest import CapturingMocks, RecordingMonitor
+    from testkit.component_mocks import CapturingMocks, RecordingMonitor
 
     mocks = CapturingMocks()
     pulumi.runtime.set_mocks(mocks, project="trailguard", stack="test", preview=False, monitor=RecordingMonitor(mocks))

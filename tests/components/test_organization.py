@@ -13,7 +13,7 @@ import pytest
 from components.errors import SettingsError
 from components.organization import CLOUDTRAIL, Organization, problems
 
-from .conftest import MGMT, ORG, REGION, CapturingMocks, organization_answer
+from testkit.component_mocks import MGMT, ORG, REGION, CapturingMocks, organization_answer
 
 DELEGATE = "444444444444"
 READY = Organization(ORG, MGMT, "ALL", (CLOUDTRAIL,))

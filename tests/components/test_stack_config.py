@@ -64,7 +64,7 @@ def test_no_monitoring_without_cloudwatch_logs():
 
 
 def test_sandbox_plan_prints_the_one_line_settings_error_not_a_traceback():
-    proc = subprocess.run([sys.executable, "-m", "checks.sandbox", "plan", "--set", "orgId=bad"], cwd=ROOT,
+    proc = subprocess.run([sys.executable, "-m", "sandbox", "plan", "--set", "orgId=bad"], cwd=ROOT,
                           capture_output=True, text=True, timeout=120, env={"PYTHONPATH": str(ROOT), "PATH": ""})
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr

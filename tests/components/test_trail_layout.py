@@ -5,7 +5,7 @@ import pulumi
 import pytest
 
 from components.errors import SettingsError
-from .conftest import MGMT, CapturingMocks, RecordingMonitor
+from testkit.component_mocks import MGMT, CapturingMocks, RecordingMonitor
 
 
 def _registered_under_mocks(values: dict):

@@ -1,5 +1,5 @@
 """The ContinuousAudit state machine: valid ASL (npm asl-validator), and run end to end on a 50-account
-organization by tests/continuous/asl_interpreter.py (standing in for Step Functions) with the real
+organization by testkit/asl_interpreter.py (standing in for Step Functions) with the real
 handlers on moto, including a failed batch within ToleratedFailurePercentage and one beyond it."""
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from asl_interpreter import Interpreter, LambdaServiceError
+from testkit.asl_interpreter import Interpreter, LambdaServiceError
 from checks import aws_lambda
-from checks.org_testing import create_trail, seed_organization
+from testkit.org import create_trail, seed_organization
 from components.continuous_asl import definition
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from component_support import ACCOUNT, REGION, deploy, run_program
+from testkit.continuous_mocks import ACCOUNT, REGION, deploy, run_program
 from components.continuous_asl import definition
 from components.lambda_package import write_zip
 

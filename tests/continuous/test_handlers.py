@@ -11,7 +11,7 @@ from moto import mock_aws
 from checks import aws_lambda, org
 from checks.catalog import all_controls
 from checks.continuous.runs import REPORTS, RunConfig, run_id_for
-from checks.org_testing import create_trail, deny_assume_role, member_session, seed_organization
+from testkit.org import create_trail, deny_assume_role, member_session, seed_organization
 from checks.report import ReportOptions, render
 
 CONTROLS = ["cloudtrail_multi_region_management_events_enabled", "cloudtrail_log_file_validation_enabled",

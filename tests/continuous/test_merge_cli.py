@@ -8,7 +8,7 @@ import pytest
 from moto import mock_aws
 
 from checks.cli import main
-from checks.org_testing import create_trail, seed_organization
+from testkit.org import create_trail, seed_organization
 
 CONTROLS = "cloudtrail_multi_region_management_events_enabled,cloudtrail_log_file_validation_enabled"
 

@@ -23,7 +23,7 @@ from checks.merge.core import load_part, merge_parts
 from checks.model import Finding, Severity, Status
 from checks.org_owners import bucket_owner_reason, name_owners
 from checks.org_shard import Shard, audit_shard, shard_of
-from checks.org_testing import OrgTrailShadows, create_trail, factory_installing, member_session, seed_organization
+from testkit.org import OrgTrailShadows, create_trail, factory_installing, member_session, seed_organization
 from checks.report import ReportOptions, render
 
 CONTROLS = [c for c in all_controls() if "live" in c.targets and c.family in ("trail", "resources")]

@@ -2,7 +2,7 @@
 single `--org` run's JSON byte for byte (generated_at aside) with the same exit code.
 
 The organizations vary what crosses accounts: an organization trail (logging or not) seen only from the
-management account (moto) or also as shadows in members (AWS, via checks/org_testing.OrgTrailShadows), so
+management account (moto) or also as shadows in members (AWS, via testkit/org.OrgTrailShadows), so
 coverage must be recomputed across shards; members' own trails; members whose role can't be assumed
 (ERROR rows and notes); a closed account (a selection note in every shard); `--accounts` ids outside the
 organization; expired waivers (run notes after the account notes).
@@ -23,7 +23,7 @@ from checks.catalog import all_controls
 from checks.merge.core import controls_of, load_part, merge_parts
 from checks.model import Severity
 from checks.org_shard import Shard, audit_shard
-from checks.org_testing import (OrgTrailShadows, create_trail, deny_assume_role, factory_installing,
+from testkit.org import (OrgTrailShadows, create_trail, deny_assume_role, factory_installing,
                                 member_session, seed_organization)
 from checks.report import ReportOptions, render
 from checks.waivers import apply_waivers, parse_waivers

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from component_support import fresh_event_loop
+from testkit.continuous_mocks import fresh_event_loop
 from components.continuous_settings import MAX_CONCURRENCY, ContinuousAuditSettings, parse
 from components.errors import SettingsError
 from components.lambda_package import build, write_zip
@@ -85,14 +85,14 @@ def test_package_build_is_reproducible_and_holds_only_the_audit(tmp_path):
         names = zf.namelist()
         assert {i.date_time for i in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
     assert "checks/aws_lambda.py" in names and names == sorted(names)
-    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc") or n.startswith("checks/sandbox/")]
+    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc") or n.startswith("sandbox/")]
 
 
 def _program_stack():
     for path in (POLICIES, POLICIES.parents[1] / "policies"):
         if str(path) not in sys.path:
             sys.path.insert(0, str(path))
-    from policy_harness import run_pack
+    from testkit.pack import run_pack
     from test_pack_on_program import ORG_CONFIG, PACK_CONFIG, program_stack
 
     return run_pack, program_stack, ORG_CONFIG, PACK_CONFIG

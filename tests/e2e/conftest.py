@@ -9,41 +9,23 @@ Fixtures (module scope: one server per test module):
 """
 from __future__ import annotations
 
-import os
 import urllib.request
 
 import pytest
 
-FAKE_CREDENTIALS = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": "us-east-1",
-    "AWS_REGION": "us-east-1",
-    "AWS_CONFIG_FILE": os.devnull,
-    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-    "AWS_EC2_METADATA_DISABLED": "true",
-}
+from testkit.env import subprocess_env
+from testkit.moto import moto_server as _moto_server
 
 
 @pytest.fixture(scope="module")
 def moto_server():
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
+    with _moto_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def moto_cli_env(moto_server):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
-    env.update(FAKE_CREDENTIALS, AWS_ENDPOINT_URL=moto_server, NO_COLOR="1")
-    return env
+    return subprocess_env(moto_server)
 
 
 @pytest.fixture(scope="module")

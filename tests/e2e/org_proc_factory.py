@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 from checks.org_sessions import SessionFactory
-from checks.org_testing import deny_assume_role
+from testkit.org import deny_assume_role
 
 DENY_ENV = "TRAILGUARD_TEST_DENY_ROLE_ARNS"
 

@@ -1,5 +1,5 @@
 """End to end: ``audit --history-days 7`` and ``audit --org --history-days 7`` report logging gaps and
-tamper events from the emulator's event history (checks/sandbox/trail_history.py), over HTTP.
+tamper events from the emulator's event history (sandbox/trail_history.py), over HTTP.
 
 The moto server runs in this process, so the history is told to it directly: each stack was deployed a
 month ago (its recorded calls dropped, its trail's StartLoggingTime set back) and then the events below
@@ -15,7 +15,7 @@ import sys
 import boto3
 import pytest
 
-from checks.sandbox import trail_history as th
+from sandbox import trail_history as th
 
 pytestmark = pytest.mark.e2e
 

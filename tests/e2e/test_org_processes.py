@@ -25,7 +25,7 @@ from org_proc_factory import DENY_ENV, DenyingFactory  # noqa: E402
 
 from checks import org, org_procs  # noqa: E402
 from checks.catalog import all_controls  # noqa: E402
-from checks.org_testing import create_trail, member_session, seed_organization  # noqa: E402
+from testkit.org import create_trail, member_session, seed_organization  # noqa: E402
 from checks.progress import Progress  # noqa: E402
 from checks.report import ReportOptions, render  # noqa: E402
 

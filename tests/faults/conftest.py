@@ -19,7 +19,7 @@ if HERE not in sys.path:
 
 
 def _build():
-    from checks.sandbox.emulator import Emulator
+    from sandbox.emulator import Emulator
     from states import build_states, live_controls
 
     with Emulator() as em:

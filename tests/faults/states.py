@@ -1,7 +1,7 @@
 """The four account states the fault sweep runs on, built in the emulator and recorded once each.
 
 - provisioned: the management account after the demo stack (the real Pulumi program) is deployed;
-- legacy: a member seeded with the common misconfigurations (checks/sandbox/legacy.py), plus a second
+- legacy: a member seeded with the common misconfigurations (sandbox/legacy.py), plus a second
   trail encrypted with a KMS key that was disabled later (the case a false PASS on CT-07 hides);
 - cross-account: a member whose trail writes to a bucket and encrypts with a key of a log-archive account;
 - org-member: a member with no trail of its own that sees the organization trail (as a shadow trail).
@@ -48,10 +48,10 @@ def _record(name: str, session, account_id: str, controls) -> State:
 
 
 def build_states(endpoint_url: str, controls) -> dict[str, State]:
-    from checks.org_testing import OrgTrailShadows
-    from checks.sandbox.demo import create_alarm_queue, demo_config
-    from checks.sandbox.deployer import deploy
-    from checks.sandbox.legacy import create_member, create_organization, seed_legacy
+    from testkit.org import OrgTrailShadows
+    from sandbox.demo import create_alarm_queue, demo_config
+    from sandbox.deployer import deploy
+    from sandbox.legacy import create_member, create_organization, seed_legacy
 
     with mock.patch.dict(os.environ, {"AWS_ENDPOINT_URL": endpoint_url}):
         org = create_organization(endpoint_url)

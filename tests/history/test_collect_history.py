@@ -18,7 +18,7 @@ from checks.engine import evaluate
 from checks.history import options
 from checks.history.ratelimit import Pacer
 from checks.model import Status
-from checks.sandbox import trail_history
+from sandbox import trail_history
 
 ACCOUNT, REGION, OTHER = "123456789012", "us-east-1", "eu-west-1"
 NOW = dt.datetime.now(dt.timezone.utc)

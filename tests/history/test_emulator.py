@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError
 from botocore.validate import ParamValidator
 from moto import mock_aws
 
-from checks.sandbox import lake, trail_history
+from sandbox import lake, trail_history
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
 MODEL = botocore.session.get_session().get_service_model("cloudtrail")

@@ -122,7 +122,7 @@ def test_cloudtrail_lake_ingestion_enabled_fail_stopped():
 def test_lake_collector_reads_stores_from_the_emulator(monkeypatch):
     import checks.collect as collect
     from checks.collect import collect_account
-    from checks.sandbox import trail_history
+    from sandbox import trail_history
 
     trail_history.install()
     monkeypatch.setattr(collect, "_regions", lambda c, facts: setattr(facts, "enabled_regions", ("us-east-1",)))

@@ -8,6 +8,6 @@ PACK_DIR = Path(__file__).resolve().parents[2] / "policies"
 if str(PACK_DIR) not in sys.path:
     sys.path.insert(0, str(PACK_DIR))
 
-HERE = Path(__file__).resolve().parent  # for `import policy_harness` under --import-mode=importlib
+HERE = Path(__file__).resolve().parent  # for `import policy_stacks` under --import-mode=importlib
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))

@@ -6,7 +6,7 @@ import json
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE
 
 from checks.catalog.filters import FILTER_SPECS
-from policy_harness import Res
+from testkit.pack import Res
 
 ACCOUNT = "111111111111"
 REGION = "us-east-1"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from policy_harness import Res, policies, run_stack_policy
+from testkit.pack import Res, policies, run_stack_policy
 from policy_stacks import KEY_ARN, hardened_stack
 
 EDS = "aws:cloudtrail/eventDataStore:EventDataStore"

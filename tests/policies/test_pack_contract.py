@@ -10,7 +10,7 @@ import pytest
 from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy
 
 from checks.catalog import all_controls
-from policy_harness import policies
+from testkit.pack import policies
 from trailguard_policies import build_policies, policy_controls
 from trailguard_policies.config import SCHEMAS, enforcement_level, params
 from trailguard_policies.policies import TRAIL_RESOURCE_CONTROLS

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 from pulumi_policy import EnforcementLevel
 
-from policy_harness import policies
+from testkit.pack import policies
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "policies" / "examples"
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import pulumi
 from pulumi.runtime.mocks import MockMonitor
 
-from policy_harness import Res, run_pack, violated
+from testkit.pack import Res, run_pack, violated
+from testkit.pulumi_mocks import resource_arn, standard_invoke
 
 ROOT = Path(__file__).resolve().parents[2]
 ACCOUNT, REGION = "111111111111", "eu-west-1"
@@ -24,31 +25,24 @@ class _Mocks(pulumi.runtime.Mocks):
         self.state: dict[tuple[str, str], dict] = {}  # (type, name) -> props; a filter and its alarm share names
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
-        props, name, r = dict(args.inputs), args.name, REGION
-        computed = {
-            "aws:s3/bucket:Bucket": lambda: {"arn": f"arn:aws:s3:::{props.get('bucket', name)}"},
-            "aws:kms/key:Key": lambda: {"keyId": name, "arn": f"arn:aws:kms:{r}:{ACCOUNT}:key/{name}"},
-            "aws:cloudwatch/logGroup:LogGroup":
-                lambda: {"arn": f"arn:aws:logs:{r}:{ACCOUNT}:log-group:{props.get('name', name)}"},
-            "aws:iam/role:Role": lambda: {"name": name, "arn": f"arn:aws:iam::{ACCOUNT}:role/{name}"},
-            "aws:sns/topic:Topic": lambda: {"name": props.get("name", name),
-                                            "arn": f"arn:aws:sns:{r}:{ACCOUNT}:{props.get('name', name)}"},
-            "aws:cloudtrail/trail:Trail":
-                lambda: {"arn": f"arn:aws:cloudtrail:{r}:{ACCOUNT}:trail/{props.get('name', name)}"},
-        }.get(args.typ, dict)()
-        props.update(computed)
+        props, name = dict(args.inputs), args.name
+        arn = resource_arn(args.typ, name, props, ACCOUNT, REGION)
+        if arn:
+            props["arn"] = arn
+        if args.typ == "aws:kms/key:Key":
+            props["keyId"] = name
+        if args.typ == "aws:iam/role:Role":
+            props["name"] = name
+        if args.typ == "aws:sns/topic:Topic":
+            props["name"] = props.get("name", name)
         self.state[(args.typ, name)] = props
         ident = props.get("bucket") if args.typ == "aws:s3/bucket:Bucket" else props.get("name", name)
         return str(ident), props
 
     def call(self, args: pulumi.runtime.MockCallArgs):
-        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
-            return {"accountId": ACCOUNT, "arn": f"arn:aws:iam::{ACCOUNT}:user/ci", "userId": "AIDA", "id": ACCOUNT}
-        if args.token == "aws:index/getPartition:getPartition":
-            return {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws", "reverseDnsPrefix": "com.amazonaws"}
-        if args.token == "aws:index/getRegion:getRegion":
-            return {"region": REGION, "name": REGION, "id": REGION, "endpoint": f"ec2.{REGION}.amazonaws.com",
-                    "description": "test"}
+        standard = standard_invoke(args.token, ACCOUNT, REGION)
+        if standard is not None:
+            return standard
         if args.token == "aws:organizations/getOrganization:getOrganization":
             return {"id": "o-abcdefghij", "masterAccountId": ACCOUNT, "featureSet": "ALL",
                     "awsServiceAccessPrincipals": ["cloudtrail.amazonaws.com"]}

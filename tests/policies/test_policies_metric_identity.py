@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from policy_harness import run_pack, violated
+from testkit.pack import run_pack, violated
 from policy_stacks import hardened_stack
 
 ORG = {"cloudtrail-organization-trail-enabled": {"expectOrganizationTrail": True}}

@@ -5,7 +5,7 @@ import dataclasses
 
 import pytest
 
-from policy_harness import Res, run_pack, run_stack_policy, policies, violated
+from testkit.pack import Res, run_pack, run_stack_policy, policies, violated
 from policy_stacks import U, hardened_stack, weak_stack
 
 ORG = {"cloudtrail-organization-trail-enabled": {"expectOrganizationTrail": True}}

@@ -6,7 +6,7 @@ from pulumi_policy import ResourceValidationArgs
 from pulumi_policy.proxy import UNKNOWN_BOOLEAN_VALUE, unknown_checking_proxy
 from pulumi_policy.secret import secrets_preserving_proxy
 
-from policy_harness import _opts, policies, run_resource
+from testkit.pack import _opts, policies, run_resource
 from policy_stacks import U, hardened_trail
 from trailguard_policies.remediation import REMEDIATIONS, remediate_props
 

@@ -9,7 +9,7 @@ import pytest
 
 from checks.facts import AdvancedSelector, FieldSelector
 from checks.shapes import OPERATORS
-from policy_harness import run_pack
+from testkit.pack import run_pack
 from test_pack_on_program import ORG_CONFIG, PACK_CONFIG, program_stack
 from trailguard_policies import trail_adapter
 

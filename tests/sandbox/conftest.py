@@ -17,7 +17,7 @@ if str(HERE) not in sys.path:
 
 @pytest.fixture(scope="module")
 def emulator():
-    from checks.sandbox.emulator import Emulator
+    from sandbox.emulator import Emulator
 
     with Emulator() as em:
         yield em

@@ -72,9 +72,9 @@ def audit(endpoint_url: str, account_id: str | None = None, credentials=None) ->
 
 def deploy_demo_stack(emulator, **overrides) -> Audited:
     """Fresh emulator state, the demo's organization and stack config with `overrides`, deployed and audited."""
-    from checks.sandbox.demo import create_alarm_queue, demo_config
-    from checks.sandbox.deployer import deploy
-    from checks.sandbox.legacy import create_organization
+    from sandbox.demo import create_alarm_queue, demo_config
+    from sandbox.deployer import deploy
+    from sandbox.legacy import create_organization
 
     emulator.reset()
     org = create_organization(emulator.endpoint_url)

@@ -1,4 +1,4 @@
-"""`python -m checks.sandbox demo|plan` end to end, as `make demo` / `make plan` run them."""
+"""`python -m sandbox demo|plan` end to end, as `make demo` / `make plan` run them."""
 from __future__ import annotations
 
 import json
@@ -14,7 +14,7 @@ import pytest
 
 from checks.catalog import all_controls
 from checks.report import REGISTRY, ReportOptions, render
-from checks.sandbox.demo import load_run
+from sandbox.demo import load_run
 
 ROOT = Path(__file__).resolve().parents[2]
 # A CI budget, not a speed goal: the demo deploys ~60 resources and audits two accounts over HTTP.
@@ -30,7 +30,7 @@ def _env() -> dict:
 @pytest.mark.e2e
 def test_demo_runs_end_to_end_and_writes_every_format_in_one_audit(tmp_path):
     out = tmp_path / "reports"
-    proc = subprocess.run([sys.executable, "-m", "checks.sandbox", "demo", "--out", str(out)], cwd=ROOT,
+    proc = subprocess.run([sys.executable, "-m", "sandbox", "demo", "--out", str(out)], cwd=ROOT,
                           env=_env(), capture_output=True, text=True, timeout=DEMO_TIMEOUT_S)
 
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -40,7 +40,7 @@ def test_demo_runs_end_to_end_and_writes_every_format_in_one_audit(tmp_path):
     assert "The emulator does not deliver CloudTrail logs" in proc.stdout and "detected both" in proc.stdout
     assert "── trailguard  (trailguard:index:OrganizationTrail)" in proc.stdout
     assert "── trailguard-continuous  (trailguard:index:ContinuousAudit)" in proc.stdout
-    # the scheduled audit (checks/sandbox/continuous_demo.py): one run, then the fixed legacy member's diff
+    # the scheduled audit (sandbox/continuous_demo.py): one run, then the fixed legacy member's diff
     assert "stateMachine:trailguard-continuous: SUCCEEDED" in proc.stdout
     assert "0 new FAIL(s)" in proc.stdout and "cloudtrail_log_file_validation_enabled" in proc.stdout
     assert "with violations" in proc.stdout and " 0 with violations" in proc.stdout
@@ -49,7 +49,7 @@ def test_demo_runs_end_to_end_and_writes_every_format_in_one_audit(tmp_path):
     assert len(accounts) == 2
     provisioned = accounts["123456789012"]
     legacy = next(counts for account, counts in accounts.items() if account != "123456789012")
-    # the story (checks/sandbox/demo_history.py): the organization trail was stopped 8 h ago for an hour, so the
+    # the story (sandbox/demo_history.py): the organization trail was stopped 8 h ago for an hour, so the
     # management account's only FAILs are that logging gap, and the legacy member inherits it
     mgmt_fails = {f["control_id"] for f in doc["findings"] if f["account_id"] == "123456789012" and f["status"] == "FAIL"}
     assert mgmt_fails == {"cloudtrail_logging_continuous"} and provisioned["ERROR"] == 0 and provisioned["PASS"] > 0
@@ -79,7 +79,7 @@ def _table_fits_80_and_120_columns(json_report: Path) -> None:
 
 
 def test_plan_prints_the_tree_and_a_clean_policy_verdict():
-    proc = subprocess.run([sys.executable, "-m", "checks.sandbox", "plan"], cwd=ROOT, env=_env(),
+    proc = subprocess.run([sys.executable, "-m", "sandbox", "plan"], cwd=ROOT, env=_env(),
                           capture_output=True, text=True, timeout=DEMO_TIMEOUT_S)
 
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -88,7 +88,7 @@ def test_plan_prints_the_tree_and_a_clean_policy_verdict():
 
 
 def test_plan_with_a_setting_turned_off_shows_the_violation_and_exits_1():
-    proc = subprocess.run([sys.executable, "-m", "checks.sandbox", "plan", "--set", "disableLogFileValidation=true"],
+    proc = subprocess.run([sys.executable, "-m", "sandbox", "plan", "--set", "disableLogFileValidation=true"],
                           cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=DEMO_TIMEOUT_S)
 
     assert proc.returncode == 1, proc.stderr[-3000:]
@@ -97,7 +97,7 @@ def test_plan_with_a_setting_turned_off_shows_the_violation_and_exits_1():
 
 @pytest.mark.e2e
 def test_ctrl_c_stops_the_demo_and_leaves_no_process_behind(tmp_path):
-    proc = subprocess.Popen([sys.executable, "-m", "checks.sandbox", "demo", "--out", str(tmp_path)], cwd=ROOT,
+    proc = subprocess.Popen([sys.executable, "-m", "sandbox", "demo", "--out", str(tmp_path)], cwd=ROOT,
                             env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + DEMO_TIMEOUT_S

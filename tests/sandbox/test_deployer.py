@@ -5,7 +5,7 @@ import textwrap
 
 import pytest
 
-from checks.sandbox.convert import numbers, pascal
+from sandbox.convert import numbers, pascal
 
 
 def _program(tmp_path, body: str):
@@ -27,7 +27,7 @@ def test_pascal_renames_aws_acronyms_and_drops_unset_values():
 
 
 def test_unknown_resource_type_is_an_error_naming_it_and_the_supported_ones(emulator, tmp_path):
-    from checks.sandbox.deployer import UnsupportedResourceType, deploy
+    from sandbox.deployer import UnsupportedResourceType, deploy
 
     program = _program(tmp_path, 'aws.ec2.Vpc("net", cidr_block="10.0.0.0/16")\n')
     with pytest.raises(UnsupportedResourceType) as err:
@@ -37,7 +37,7 @@ def test_unknown_resource_type_is_an_error_naming_it_and_the_supported_ones(emul
 
 
 def test_unknown_invoke_is_an_error_naming_it(emulator, tmp_path):
-    from checks.sandbox.deployer import DeployError, deploy
+    from sandbox.deployer import DeployError, deploy
 
     program = _program(tmp_path, 'pulumi.export("zones", aws.get_availability_zones().names)\n')
     with pytest.raises(DeployError, match="getAvailabilityZones"):
@@ -47,7 +47,7 @@ def test_unknown_invoke_is_an_error_naming_it(emulator, tmp_path):
 def test_trail_log_group_and_topic_ids_and_arns_follow_pulumi_aws(emulator, tmp_path):
     import boto3
 
-    from checks.sandbox.deployer import deploy
+    from sandbox.deployer import deploy
 
     program = _program(tmp_path, '''
         bucket = aws.s3.Bucket("unit-bucket")
@@ -89,7 +89,7 @@ def test_trail_log_group_and_topic_ids_and_arns_follow_pulumi_aws(emulator, tmp_
 def test_trail_with_enable_logging_false_is_created_stopped(emulator, tmp_path):
     import boto3
 
-    from checks.sandbox.deployer import deploy
+    from sandbox.deployer import deploy
 
     program = _program(tmp_path, '''
         bucket = aws.s3.Bucket("quiet-bucket")
@@ -101,8 +101,8 @@ def test_trail_with_enable_logging_false_is_created_stopped(emulator, tmp_path):
 
 
 def test_provider_assuming_a_role_deploys_into_that_account(emulator, tmp_path):
-    from checks.sandbox.deployer import deploy
-    from checks.sandbox.legacy import create_member, create_organization
+    from sandbox.deployer import deploy
+    from sandbox.legacy import create_member, create_organization
 
     emulator.reset()
     create_organization(emulator.endpoint_url)
@@ -122,8 +122,8 @@ def test_provider_assuming_a_role_deploys_into_that_account(emulator, tmp_path):
 
 
 def test_plan_records_parents_and_renders_a_tree(tmp_path):
-    from checks.sandbox.deployer import plan
-    from checks.sandbox.plan import render_tree
+    from sandbox.deployer import plan
+    from sandbox.plan import render_tree
 
     program = _program(tmp_path, '''
         class Box(pulumi.ComponentResource):

@@ -34,8 +34,8 @@ def _connections_for_gets(endpoint: str, monkeypatch) -> tuple[int, dict, str]:
 @pytest.mark.parametrize("kind, connections", [("werkzeug", CALLS + 1), ("keepalive", 0)])
 def test_emulator_connections_per_call(kind, connections, monkeypatch):
     """The keep-alive server reuses the connection the setup calls opened (0 new); Werkzeug's one per call."""
-    from checks.sandbox.emulator import Emulator
-    from checks.sandbox.keepalive import KeepAliveEmulator
+    from sandbox.emulator import Emulator
+    from sandbox.keepalive import KeepAliveEmulator
 
     with (KeepAliveEmulator() if kind == "keepalive" else Emulator()) as emulator:
         opened, metadata, code = _connections_for_gets(emulator.endpoint_url, monkeypatch)

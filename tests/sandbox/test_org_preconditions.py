@@ -11,8 +11,8 @@ def _org_without_trusted_access(endpoint: str) -> dict:
 
 
 def test_organization_without_cloudtrail_trusted_access_is_refused_before_any_resource(emulator):
-    from checks.sandbox.demo import create_alarm_queue, demo_config
-    from checks.sandbox.deployer import deploy
+    from sandbox.demo import create_alarm_queue, demo_config
+    from sandbox.deployer import deploy
 
     emulator.reset()
     org = _org_without_trusted_access(emulator.endpoint_url)
@@ -24,8 +24,8 @@ def test_organization_without_cloudtrail_trusted_access_is_refused_before_any_re
 
 
 def test_emulator_reports_the_enabled_service_principals_to_the_management_account(emulator):
-    from checks.sandbox.legacy import create_organization
-    from checks.sandbox.org_invokes import get_organization
+    from sandbox.legacy import create_organization
+    from sandbox.org_invokes import get_organization
 
     emulator.reset()
     org = create_organization(emulator.endpoint_url)

@@ -68,9 +68,9 @@ def both_targets() -> list[str]:
 
 def deploy_row(emulator, overrides: dict):
     """Deploy the demo stack with the row's settings; returns (deployed, findings of the trail's account)."""
-    from checks.sandbox.demo import create_alarm_queue, demo_config
-    from checks.sandbox.deployer import deploy
-    from checks.sandbox.legacy import MEMBER_ROLE, create_member, create_organization
+    from sandbox.demo import create_alarm_queue, demo_config
+    from sandbox.deployer import deploy
+    from sandbox.legacy import MEMBER_ROLE, create_member, create_organization
 
     emulator.reset()
     url = emulator.endpoint_url
@@ -91,7 +91,7 @@ def deploy_row(emulator, overrides: dict):
 
 
 def pack_verdicts(deployed, organization: bool) -> dict[str, tuple[str, str]]:
-    from checks.sandbox.plan import run_policy_pack
+    from sandbox.plan import run_policy_pack
 
     config = {"cloudtrail-organization-trail-enabled": {"expectOrganizationTrail": organization}}
     verdicts = {}
@@ -154,6 +154,6 @@ def test_matrix_covers_every_preset_and_every_opt_out():
 
 
 def _demo_presets() -> str:
-    from checks.sandbox.demo import stack_config
+    from sandbox.demo import stack_config
 
     return stack_config()["trailguard:eventSelectors"]

@@ -40,7 +40,7 @@ PUBLIC_BUCKET = "cloudtrail_bucket_not_public"
 @pytest.fixture(scope="module")
 def org(emulator):
     """The demo's organization: the provisioned management account and a seeded legacy member."""
-    from checks.sandbox.legacy import create_member, seed_legacy
+    from sandbox.legacy import create_member, seed_legacy
 
     provisioned = deploy_demo_stack(emulator)
     account_id, creds = create_member(emulator.endpoint_url, "legacy-workloads", "legacy@example.com")

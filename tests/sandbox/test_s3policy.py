@@ -1,4 +1,4 @@
-"""The emulator's bucket-policy condition evaluation for object requests (checks/sandbox/s3policy.py).
+"""The emulator's bucket-policy condition evaluation for object requests (sandbox/s3policy.py).
 
 IAM User Guide, "IAM JSON policy elements: Condition operators": a condition on a key that is missing
 from the request context evaluates to false, except with ...IfExists, with negated operators
@@ -10,7 +10,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from checks.sandbox.s3policy import applicable_statements, condition_matches, install
+from sandbox.s3policy import applicable_statements, condition_matches, install
 
 SECURE = {"aws:SecureTransport": "true"}
 

@@ -19,7 +19,7 @@ TRAIL_CONTROLS = {"cloudtrail_multi_region_management_events_enabled", "cloudtra
 
 @pytest.fixture(scope="module")
 def org_with_member(emulator):
-    from checks.sandbox.legacy import create_member
+    from sandbox.legacy import create_member
 
     audited = deploy_demo_stack(emulator)
     member, creds = create_member(emulator.endpoint_url, "workloads", "workloads@example.com")

@@ -12,7 +12,7 @@ if str(HERE) not in sys.path:
 
 from moto import mock_aws  # noqa: E402
 
-from checks.sandbox import publickeys  # noqa: E402
+from sandbox import publickeys  # noqa: E402
 from verify_world import World  # noqa: E402
 
 

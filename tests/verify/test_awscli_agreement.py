@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from checks.sandbox import publickeys
+from sandbox import publickeys
 from verify_world import HOME, T0, World, outcomes
 
 START, END = T0 - dt.timedelta(minutes=30), T0 + dt.timedelta(hours=3)
@@ -23,7 +23,7 @@ ISO = "%Y-%m-%dT%H:%M:%SZ"
 
 @pytest.fixture(scope="module")
 def server():
-    from checks.sandbox.emulator import Emulator
+    from sandbox.emulator import Emulator
 
     with Emulator() as emulator:
         yield emulator

@@ -7,7 +7,7 @@ import datetime as dt
 import botocore.session
 import pytest
 
-from checks.sandbox import publickeys
+from sandbox import publickeys
 
 UTC = dt.timezone.utc
 T = dt.datetime(2026, 3, 1, tzinfo=UTC)

@@ -16,7 +16,7 @@ import datetime as dt
 import pytest
 
 from checks.model import Status
-from checks.sandbox import publickeys
+from sandbox import publickeys
 from verify_world import HOME, MEMBER, T0, outcomes
 
 
@@ -182,7 +182,7 @@ def test_cloudtrail_log_files_integrity_verified_pass_chain_restart_is_not_a_gap
 def test_cloudtrail_log_files_integrity_verified_pass_backfill_digest(world):
     """Backfill digests ('_backfill' suffix) list log files a processing delay kept out of the original;
     their key is looked up around the backfill-generation-timestamp metadata."""
-    from checks.sandbox.deliver import deliver_backfill
+    from sandbox.deliver import deliver_backfill
 
     chain = world.deliver(hours=3)
     late_key = world.key(HOME, T0 + dt.timedelta(days=40), T0 + dt.timedelta(days=60))  # not valid in window
@@ -194,7 +194,7 @@ def test_cloudtrail_log_files_integrity_verified_pass_backfill_digest(world):
 
 
 def test_cloudtrail_log_files_integrity_verified_fail_backfill_log_modified(world):
-    from checks.sandbox.deliver import deliver_backfill
+    from sandbox.deliver import deliver_backfill
 
     world.deliver(hours=2)
     _, logs = deliver_backfill(world.s3, world.stream(), world.keys[HOME][0], T0, T0 + dt.timedelta(hours=3))

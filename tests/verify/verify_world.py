@@ -1,7 +1,7 @@
 """Test helper: a CloudTrail bucket in moto (in process) with digest and log files delivered the way CloudTrail does.
 
 Keys are real RSA key pairs made per test; their public halves are answered by the emulator's
-ListPublicKeys (checks.sandbox.publickeys), which moto lacks.
+ListPublicKeys (sandbox.publickeys), which moto lacks.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import gzip
 import boto3
 from moto import mock_aws
 
-from checks.sandbox import deliver, publickeys
+from sandbox import deliver, publickeys
 from checks.verify.layout import UTC, Stream
 
 MGMT = "123456789012"  # moto's default account: the trail owner

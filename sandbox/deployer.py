@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from checks.arns import arn_account
-from checks.sandbox.convert import assumed_role_arn, numbers
+from sandbox.convert import assumed_role_arn, numbers
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 PROGRAM = PROJECT_ROOT / "__main__.py"
 PROJECT, STACK = "trailguard", "sandbox"
 DEFAULT_REGION = "us-east-1"
@@ -72,7 +72,7 @@ class DeployResult:
 
 
 def supported_types() -> list[str]:
-    from checks.sandbox.handlers import HANDLERS
+    from sandbox.handlers import HANDLERS
 
     return sorted(HANDLERS) + [PROVIDER_TYPE]
 
@@ -239,7 +239,7 @@ class _PlanMocks(_BaseMocks):
         return self.config.get(f"{PROJECT}:managementAccountId", DEFAULT_ACCOUNT)
 
     def organization(self, token, args, provider_ref):
-        from checks.sandbox.org_invokes import planned
+        from sandbox.org_invokes import planned
 
         return planned(token, args, self.config.get(f"{PROJECT}:orgId", ""), self.account_for(provider_ref))
 
@@ -328,7 +328,7 @@ class _MotoMocks(_BaseMocks):
 
     def organization(self, token, args, provider_ref):
         """What pulumi-aws reads from Organizations, asked of the emulator with the provider's credentials."""
-        from checks.sandbox.org_invokes import delegated_administrators, get_organization
+        from sandbox.org_invokes import delegated_administrators, get_organization
 
         creds, region = self._provider(provider_ref)
         client = self.client("organizations", creds, region)
@@ -350,7 +350,7 @@ class _MotoMocks(_BaseMocks):
         self.providers[urn] = (creds, region)
 
     def create(self, typ, name, urn, inputs, provider_ref):
-        from checks.sandbox.handlers import HANDLERS, Ctx
+        from sandbox.handlers import HANDLERS, Ctx
 
         if typ == PROVIDER_TYPE:
             self._register_provider(urn, inputs)

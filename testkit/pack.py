@@ -1,9 +1,12 @@
-"""Call policies the way the analyzer does (SDK args objects, a collecting reporter, awaiting when needed)."""
+"""The one policy-pack runner: call policies the way the analyzer does (SDK args objects, a collecting
+reporter, awaiting when needed). tests/policies use it on declared stacks; sandbox/plan.py on the planned one."""
 from __future__ import annotations
 
 import asyncio
 import inspect
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pulumi_policy import (
     PolicyCustomTimeouts, PolicyResource, PolicyResourceOptions, ResourceValidationArgs, ResourceValidationPolicy,
@@ -12,7 +15,15 @@ from pulumi_policy import (
 from pulumi_policy.policy import _NotApplicableError
 from pulumi_policy.proxy import UnknownValueError, unknown_checking_proxy
 
-from trailguard_policies import build_policies, policy_controls
+PACK_DIR = Path(__file__).resolve().parents[1] / "policies"  # Pulumi runs the pack with this folder on sys.path
+if str(PACK_DIR) not in sys.path:
+    sys.path.append(str(PACK_DIR))
+try:
+    from trailguard_policies import build_policies, policy_controls
+except ModuleNotFoundError as exc:
+    if exc.name != "trailguard_policies":
+        raise
+    raise RuntimeError(f"the policy pack (policies/trailguard_policies) is missing: {exc}") from exc
 
 TRAIL = "aws:cloudtrail/trail:Trail"
 
@@ -37,8 +48,9 @@ def _opts() -> PolicyResourceOptions:
     return PolicyResourceOptions(False, [], None, [], PolicyCustomTimeouts(0, 0, 0), [], None)
 
 
-def _run(policy, args) -> Outcome:
-    out = Outcome()
+def validate(policy, args, out: Outcome | None = None) -> Outcome:
+    """One ``policy.validate`` call; its violations are added to ``out`` (a new Outcome by default)."""
+    out = Outcome() if out is None else out
 
     def report(message: str, urn: str | None = None) -> None:
         out.violations.append((message, urn))
@@ -58,7 +70,7 @@ def run_resource(policy, props: dict, *, type_: str = TRAIL, name: str = "trail"
                  ) -> Outcome:
     urn = f"urn:pulumi:test::trailguard::{type_}::{name}"
     args = ResourceValidationArgs(type_, unknown_checking_proxy(props), urn, name, _opts(), None, config)
-    return _run(policy, args)
+    return validate(policy, args)
 
 
 @dataclass
@@ -86,7 +98,7 @@ def policy_resources(resources: list[Res]) -> list[PolicyResource]:
 
 
 def run_stack_policy(policy, resources: list[Res], config: dict | None = None) -> Outcome:
-    return _run(policy, StackValidationArgs(policy_resources(resources), config))
+    return validate(policy, StackValidationArgs(policy_resources(resources), config))
 
 
 def run_pack(resources: list[Res], config: dict | None = None) -> dict[str, Outcome]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from checks.sandbox.legacy import LegacyAccount
+from sandbox.legacy import LegacyAccount
 
 ACTOR_ROLE = "ops-admin"
 SOURCE_IP = "203.0.113.66"
@@ -35,7 +35,7 @@ def _organization_trails(account_id: str) -> list[tuple[str, str]]:
 
 def tell_story(management_account_id: str, legacy: LegacyAccount, region: str,
                now: dt.datetime | None = None) -> str:
-    from checks.sandbox import trail_history as th
+    from sandbox import trail_history as th
     from moto.cloudtrail.models import cloudtrail_backends
 
     now = now or dt.datetime.now(dt.timezone.utc)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 
-from checks.sandbox.emulator import Emulator
+from sandbox.emulator import Emulator
 
 
 class KeepAliveEmulator(Emulator):

@@ -1,7 +1,7 @@
 """The demo's integrity step: synthetic CloudTrail delivery, tampering, then `trailguard verify --org`.
 
 The emulator stores the trail but never delivers log files, so this step writes a few hours of log and
-signed digest files into the provisioned bucket the way CloudTrail does (checks.sandbox.deliver), says so
+signed digest files into the provisioned bucket the way CloudTrail does (sandbox.deliver), says so
 on screen, modifies one log file and deletes another, and shows that `verify` reports both.
 """
 from __future__ import annotations
@@ -27,9 +27,9 @@ def _client(service: str, endpoint: str, region: str = "us-east-1"):
 
 
 def verify_step(endpoint: str, accounts: list[str], out_dir: Path, out: TextIO, *, now: dt.datetime | None = None):
-    from checks.sandbox.deliver import deliver, make_key
-    from checks.sandbox.demo import SAFE_ENV, DemoError, _heading, load_run
-    from checks.sandbox.deployer import PROJECT_ROOT
+    from sandbox.deliver import deliver, make_key
+    from sandbox.demo import SAFE_ENV, DemoError, _heading, load_run
+    from sandbox.deployer import PROJECT_ROOT
     from checks.verify.layout import UTC, Stream
 
     _heading(out, "Verify log integrity (CT-06): python -m checks verify --org --endpoint-url " + endpoint)

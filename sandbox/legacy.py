@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from checks.sandbox.deployer import Credentials
+from sandbox.deployer import Credentials
 
 MEMBER_ROLE = "OrganizationAccountAccessRole"  # what Organizations creates in every new member account
 LEGACY_TRAIL = "legacy-trail"

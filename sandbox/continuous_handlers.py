@@ -2,14 +2,14 @@
 functions, the Step Functions state machine and the EventBridge Scheduler schedule, created in moto.
 
 moto stores them (it runs neither the functions without Docker nor the state machine); the demo runs one
-execution with tests/continuous/asl_interpreter.py, which stands in for Step Functions.
+execution with testkit/asl_interpreter.py, which stands in for Step Functions.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-from checks.sandbox.convert import as_json_text, drop_none, physical_name
-from checks.sandbox.handlers import HANDLERS, Ctx, handles
+from sandbox.convert import as_json_text, drop_none, physical_name
+from sandbox.handlers import HANDLERS, Ctx, handles
 
 _ATTACH = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 _attach_role_policy = HANDLERS[_ATTACH]

@@ -6,13 +6,10 @@ every planned resource, stack policies once on the whole stack.
 """
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from checks.sandbox.deployer import PROJECT_ROOT, DeployedResource
-
-POLICIES_DIR = PROJECT_ROOT / "policies"
+from sandbox.deployer import DeployedResource
 
 
 def render_tree(resources: Iterable[DeployedResource]) -> str:
@@ -52,18 +49,6 @@ class PolicyVerdict:
         return "NOT_APPLICABLE" if self.not_applicable else "PASS"
 
 
-def _import_pack():
-    if str(POLICIES_DIR) not in sys.path:
-        sys.path.append(str(POLICIES_DIR))
-    try:
-        from trailguard_policies import build_policies, policy_controls
-    except ModuleNotFoundError as exc:
-        if exc.name != "trailguard_policies":
-            raise
-        raise RuntimeError(f"the policy pack (policies/trailguard_policies) is missing: {exc}") from exc
-    return build_policies, policy_controls
-
-
 def _policy_resources(resources: list[DeployedResource]) -> list:
     from pulumi_policy import PolicyCustomTimeouts, PolicyResource, PolicyResourceOptions
     from pulumi_policy.proxy import unknown_checking_proxy
@@ -83,36 +68,27 @@ def _policy_resources(resources: list[DeployedResource]) -> list:
 
 def run_policy_pack(resources: list[DeployedResource], config: dict | None = None) -> list[PolicyVerdict]:
     """Every policy of the pack on the planned stack; `config` is per-policy pack config by policy name."""
-    import asyncio
-    import inspect
-
     from pulumi_policy import ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs
-    from pulumi_policy.policy import _NotApplicableError
 
-    build_policies, policy_controls = _import_pack()
+    from testkit.pack import Outcome, build_policies, policy_controls, validate
+
     names = policy_controls()
     policy_resources = _policy_resources(resources)
     verdicts = []
     for policy in build_policies():
-        verdict = PolicyVerdict(policy.name, names.get(policy.name, ""))
         cfg = (config or {}).get(policy.name)
-
-        def report(message: str, urn: str | None = None, _v=verdict) -> None:
-            _v.violations.append((message, urn))
-
         if isinstance(policy, ResourceValidationPolicy):
             calls = [ResourceValidationArgs(r.resource_type, r.props, r.urn, r.name, r.opts, None, cfg)
                      for r in policy_resources]
         else:
             calls = [StackValidationArgs(policy_resources, cfg)]
-        reasons = []
+        out, reasons = Outcome(), []
         for args in calls:
-            try:
-                result = policy.validate(args, report)
-                if inspect.isawaitable(result):
-                    asyncio.run(result)
-            except _NotApplicableError as exc:
-                reasons.append(exc.reason or "not applicable")
+            out.not_applicable = None
+            validate(policy, args, out)
+            if out.not_applicable is not None:
+                reasons.append(out.not_applicable or "not applicable")
+        verdict = PolicyVerdict(policy.name, names.get(policy.name, ""), out.violations)
         if reasons and not verdict.violations:
             verdict.not_applicable = " ".join(dict.fromkeys(reasons))
         verdicts.append(verdict)

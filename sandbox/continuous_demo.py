@@ -1,5 +1,5 @@
 """The demo's scheduled-audit step: ContinuousAudit deployed with the stack, one scheduled execution run
-through tests/continuous/asl_interpreter.py (it stands in for Step Functions: moto stores state machines
+through testkit/asl_interpreter.py (it stands in for Step Functions: moto stores state machines
 but does not run Distributed Maps), then the legacy member "fixed" and the next day's run diffed.
 
 The Lambda handlers are the real ones (checks/aws_lambda.py), called in process with the environment the
@@ -8,16 +8,11 @@ deployed functions carry, against the emulator.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 import os
-import sys
-from pathlib import Path
 from typing import TextIO
 
-from checks.sandbox.deployer import PROJECT_ROOT
-
-INTERPRETER = PROJECT_ROOT / "tests" / "continuous" / "asl_interpreter.py"
+from sandbox.deployer import PROJECT_ROOT
 
 
 def continuous_config() -> dict[str, str]:
@@ -31,14 +26,6 @@ def continuous_config() -> dict[str, str]:
     return {"trailguard:continuousAudit": json.dumps({
         "package": str(package), "memberRoleName": "OrganizationAccountAccessRole",  # what moto's members have
         "batchSize": 1, "maxConcurrency": 2, "toleratedFailurePercentage": 0})}
-
-
-def _interpreter_module():
-    spec = importlib.util.spec_from_file_location("trailguard_asl_interpreter", INTERPRETER)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
 
 
 def _patch_moto_secure_transport() -> None:
@@ -89,7 +76,9 @@ def run_scheduled_step(out: TextIO, endpoint: str, deployed, legacy) -> dict:
     os.environ.update({**{k: str(v) for k, v in env.items()}, "AWS_ENDPOINT_URL": endpoint})
     try:
         s3 = boto3.session.Session().client("s3")
-        interpreter = _interpreter_module().Interpreter(handlers, s3)
+        from testkit.asl_interpreter import Interpreter
+
+        interpreter = Interpreter(handlers, s3)
         machine = json.loads(machine_res.inputs["definition"])
         today = dt.datetime.now(dt.timezone.utc).replace(hour=5, minute=0, second=0, microsecond=0)
         first = _run_once(interpreter, machine, today)

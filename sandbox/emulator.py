@@ -6,7 +6,6 @@ server, so the demo and the tests never leave a listener behind.
 from __future__ import annotations
 
 import json
-import logging
 import urllib.request
 
 _PATCHED = False
@@ -42,10 +41,10 @@ def _patch_moto() -> None:
             target_bucket.policy = saved
 
     FakeBucket._log_permissions_enabled_policy = staticmethod(tolerant)
-    from checks.sandbox import logs_compat
+    from sandbox import logs_compat
 
     logs_compat.apply()
-    from checks.sandbox.shadow_trails import patch_cloudtrail
+    from sandbox.shadow_trails import patch_cloudtrail
 
     patch_cloudtrail()  # ListTrails across Regions, and organization trails shadowed in member accounts
     _PATCHED = True
@@ -60,20 +59,15 @@ class Emulator:
         self._quiet = quiet
 
     def start(self) -> "Emulator":
-        from moto.server import ThreadedMotoServer
+        from testkit.moto import start_server
 
         _patch_moto()
-        from checks.sandbox import publickeys, s3policy, trail_history
+        from sandbox import publickeys, s3policy, trail_history
 
         publickeys.install()  # ListPublicKeys, which moto lacks (trailguard verify, aws cloudtrail validate-logs)
         s3policy.install()  # bucket-policy conditions evaluated as AWS does for object Gets/Puts
         trail_history.install()  # LookupEvents and Lake: moto has neither
-        if self._quiet:  # werkzeug logs every request; expected 404s would drown the demo's output
-            logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        self._server.start()
-        host, port = self._server.get_host_and_port()
-        self.endpoint_url = f"http://{host}:{port}"
+        self._server, self.endpoint_url = start_server(quiet=self._quiet)
         return self
 
     def reset(self) -> None:

@@ -10,7 +10,7 @@ a thread of it, and ``mock_aws`` tests share it) so that:
   (InvalidLookupAttributesException otherwise), MaxResults 1-50 (default 50), StartTime/EndTime,
   newest first, NextToken pagination;
 - ``CreateEventDataStore``, ``ListEventDataStores``, ``GetEventDataStore``, ``UpdateEventDataStore`` and
-  ``Start/StopEventDataStoreIngestion`` keep event data stores (see :mod:`checks.sandbox.lake`).
+  ``Start/StopEventDataStoreIngestion`` keep event data stores (see :mod:`sandbox.lake`).
 
 Every response is a dict shaped exactly like botocore's output shape for the operation
 (tests/history/test_emulator.py validates them against the service model). Records live on moto's
@@ -232,7 +232,7 @@ def install() -> None:
     from moto.cloudtrail.responses import CloudTrailResponse
     from moto.core.responses import BaseResponse
 
-    from checks.sandbox import lake
+    from sandbox import lake
 
     original = BaseResponse.call_action
 

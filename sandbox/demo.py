@@ -1,4 +1,4 @@
-"""`python -m checks.sandbox demo`: provision, then audit, in a local sandbox (no AWS account needed).
+"""`python -m sandbox demo`: provision, then audit, in a local sandbox (no AWS account needed).
 
 1. the plan: the real Pulumi program under inert mocks, printed as a resource tree;
 2. the CrossGuard policy pack on that plan;
@@ -23,7 +23,8 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from checks.sandbox.deployer import PROJECT_ROOT
+from sandbox.deployer import PROJECT_ROOT
+from testkit.env import FAKE_CREDENTIALS
 
 STACK_FILE = PROJECT_ROOT / "Pulumi.sandbox.yaml"
 REGION = "us-east-1"
@@ -36,11 +37,7 @@ def _report_names() -> dict[str, str]:
 
 
 REPORTS = _report_names()
-SAFE_ENV = {
-    "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION, "AWS_EC2_METADATA_DISABLED": "true",
-    "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-}
+SAFE_ENV = {**FAKE_CREDENTIALS, "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION}
 
 
 class DemoError(RuntimeError):
@@ -132,12 +129,12 @@ def _status_counts(run, account_id: str) -> dict[str, int]:
 
 def demo(out_dir: Path, out: TextIO = sys.stdout) -> dict[str, Any]:
     """Every step; raises DemoError (or the underlying error) on a real failure."""
-    from checks.sandbox.continuous_demo import continuous_config, run_scheduled_step
-    from checks.sandbox.demo_history import check_story, tell_story, unexpected_counts
-    from checks.sandbox.deployer import deploy, plan
-    from checks.sandbox.emulator import Emulator
-    from checks.sandbox.legacy import create_member, create_organization, seed_legacy
-    from checks.sandbox.plan import render_tree, render_verdicts, run_policy_pack
+    from sandbox.continuous_demo import continuous_config, run_scheduled_step
+    from sandbox.demo_history import check_story, tell_story, unexpected_counts
+    from sandbox.deployer import deploy, plan
+    from sandbox.emulator import Emulator
+    from sandbox.legacy import create_member, create_organization, seed_legacy
+    from sandbox.plan import render_tree, render_verdicts, run_policy_pack
 
     use_fake_credentials()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -145,7 +142,7 @@ def demo(out_dir: Path, out: TextIO = sys.stdout) -> dict[str, Any]:
         endpoint = emulator.endpoint_url
         org = create_organization(endpoint, REGION)
         config = demo_config(org.id, org.management_account_id, create_alarm_queue(endpoint))
-        config.update(continuous_config())  # checks/sandbox/continuous_demo.py: the scheduled audit
+        config.update(continuous_config())  # sandbox/continuous_demo.py: the scheduled audit
 
         _heading(out, "1/5 Plan: the Pulumi program (__main__.py) under mocks, no AWS")
         planned = plan(config)
@@ -193,7 +190,7 @@ def demo(out_dir: Path, out: TextIO = sys.stdout) -> dict[str, Any]:
         out.write(check_story(run, legacy, REGION, org.management_account_id) + "\n")
         out.write("reports: " + ", ".join(str(p) for p in paths.values()) + "\n")
         out.write(f"HTML report: {paths['html'].resolve()}\n")
-        from checks.sandbox.demo_verify import verify_step
+        from sandbox.demo_verify import verify_step
 
         integrity = verify_step(endpoint, [org.management_account_id, legacy.account_id], out_dir, out)
         scheduled = run_scheduled_step(out, endpoint, deployed, legacy)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from checks.sandbox.convert import as_json_text, drop_none, numbers, pascal, physical_name, tag_list
+from sandbox.convert import as_json_text, drop_none, numbers, pascal, physical_name, tag_list
 from checks.shapes import SELECTOR_FIELDS, SELECTOR_NAME, TRAIL_KEYS, engine_to_api
 
 
@@ -344,4 +344,4 @@ def metric_alarm(ctx: Ctx, name: str, p: dict) -> tuple[str, dict]:
     }))
     return alarm, {"name": alarm, "arn": ctx.arn("cloudwatch", f"alarm:{alarm}")}
 
-from checks.sandbox import continuous_handlers  # noqa: E402,F401 - registers the scheduled audit's types
+from sandbox import continuous_handlers  # noqa: E402,F401 - registers the scheduled audit's types

@@ -5,7 +5,7 @@ the layout and format of the CloudTrail User Guide ("CloudTrail digest file stru
 files, one digest per hour that lists them with the SHA-256 of their uncompressed content, chained by
 ``previousDigest*``, signed SHA256withRSA over the documented data-signing string, with the signature in
 the ``signature`` / ``signature-algorithm`` object metadata. The public keys go to the emulator's
-ListPublicKeys (``checks.sandbox.publickeys``).
+ListPublicKeys (``sandbox.publickeys``).
 """
 from __future__ import annotations
 
@@ -41,7 +41,7 @@ def make_key(region: str, start: dt.datetime, end: dt.datetime) -> SigningKey:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
 
-    from checks.sandbox.publickeys import add_public_key
+    from sandbox.publickeys import add_public_key
 
     private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     der = private.public_key().public_bytes(serialization.Encoding.DER, serialization.PublicFormat.PKCS1)

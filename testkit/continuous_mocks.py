@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import pulumi
 
+from testkit.pulumi_mocks import resource_arn, standard_invoke
+
 ACCOUNT, REGION = "333333333333", "eu-west-1"
 
 
@@ -28,30 +30,15 @@ class Mocks(pulumi.runtime.Mocks):
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
         inputs, n, a, r = dict(args.inputs), args.name, ACCOUNT, REGION
         self.resources.append(Res(args.typ, n, inputs, args.provider or ""))
-        arn = {
-            "aws:s3/bucket:Bucket": lambda: f"arn:aws:s3:::{inputs.get('bucket', n)}",
-            "aws:kms/key:Key": lambda: f"arn:aws:kms:{r}:{a}:key/{n}",
-            "aws:iam/role:Role": lambda: f"arn:aws:iam::{a}:role/{n}",
-            "aws:sns/topic:Topic": lambda: f"arn:aws:sns:{r}:{a}:{n}",
-            "aws:lambda/function:Function": lambda: f"arn:aws:lambda:{r}:{a}:function:{inputs.get('name', n)}",
-            "aws:sfn/stateMachine:StateMachine": lambda: f"arn:aws:states:{r}:{a}:stateMachine:{inputs.get('name', n)}",
-            "aws:cloudwatch/logGroup:LogGroup": lambda: f"arn:aws:logs:{r}:{a}:log-group:{inputs.get('name', n)}",
-        }.get(args.typ)
-        extra = {"arn": arn(), "name": inputs.get("name", n)} if arn else {}
+        arn = resource_arn(args.typ, n, inputs, a, r)
+        extra = {"arn": arn, "name": inputs.get("name", n)} if arn else {}
         if args.typ == "aws:kms/key:Key":
             extra["keyId"] = n
         ident = inputs.get("bucket") or inputs.get("name") or f"{n}-id"
         return ident, {**inputs, **extra}
 
     def call(self, args: pulumi.runtime.MockCallArgs):
-        return {
-            "aws:index/getCallerIdentity:getCallerIdentity":
-                {"accountId": ACCOUNT, "arn": f"arn:aws:iam::{ACCOUNT}:user/ci", "userId": "AIDA", "id": ACCOUNT},
-            "aws:index/getPartition:getPartition":
-                {"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws", "reverseDnsPrefix": "com.amazonaws"},
-            "aws:index/getRegion:getRegion": {"region": REGION, "name": REGION, "id": REGION, "description": "t",
-                                              "endpoint": f"ec2.{REGION}.amazonaws.com"},
-        }.get(args.token, {})
+        return standard_invoke(args.token, ACCOUNT, REGION) or {}
 
 
 def fresh_event_loop() -> None:

@@ -1,4 +1,4 @@
-"""`python -m checks.sandbox demo|plan`: the local sandbox (see checks/sandbox/__init__.py)."""
+"""`python -m sandbox demo|plan`: the local sandbox (see sandbox/__init__.py)."""
 from __future__ import annotations
 
 import argparse
@@ -8,7 +8,7 @@ from pathlib import Path
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m checks.sandbox",
+        prog="python -m sandbox",
         description="Provision trailguard's Pulumi program into a local AWS emulator (moto) and audit it. "
                     "No AWS account and no Pulumi CLI needed; nothing leaves 127.0.0.1.",
     )
@@ -23,9 +23,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _plan(settings: list[str]) -> int:
-    from checks.sandbox.demo import demo_config
-    from checks.sandbox.deployer import DEFAULT_ACCOUNT, plan
-    from checks.sandbox.plan import render_tree, render_verdicts, run_policy_pack
+    from sandbox.demo import demo_config
+    from sandbox.deployer import DEFAULT_ACCOUNT, plan
+    from sandbox.plan import render_tree, render_verdicts, run_policy_pack
 
     # The plan never talks to an emulator: placeholders stand in for the organization and the alarm
     # queue the demo creates there, so `make plan` shows the very stack `make demo` deploys.
@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "plan":
         return _plan(args.set)
-    from checks.sandbox.demo import main as demo_main
+    from sandbox.demo import main as demo_main
 
     return demo_main(args.out)
 

@@ -97,7 +97,7 @@ OPERATIONS = {"create_event_data_store": create, "update_event_data_store": upda
 
 
 def install(response_class) -> None:
-    from checks.sandbox.trail_history import _error
+    from sandbox.trail_history import _error
 
     def method(fn):
         def handler(self) -> Any:
@@ -114,8 +114,8 @@ def install(response_class) -> None:
 
 def register_deployer_handler() -> None:
     """The sandbox deployer's handler for pulumi-aws's EventDataStore (its id is the store's ARN)."""
-    from checks.sandbox.convert import drop_none, tag_list
-    from checks.sandbox.handlers import HANDLERS, _advanced_selector, handles
+    from sandbox.convert import drop_none, tag_list
+    from sandbox.handlers import HANDLERS, _advanced_selector, handles
 
     if "aws:cloudtrail/eventDataStore:EventDataStore" in HANDLERS:
         return

@@ -49,7 +49,7 @@ def test_wheel_holds_only_the_product_packages(wheel):
 def test_wheel_holds_every_product_source_file(wheel):
     """Nothing product-side is left out by the package discovery (a subpackage, the report templates)."""
     expected = {p.relative_to(ROOT).as_posix() for top in PRODUCT for p in (ROOT / top).rglob("*")
-                if p.is_file() and "__pycache__" not in p.parts and p.suffix in (".py", ".j2")}
+                if p.is_file() and "__pycache__" not in p.parts and p.suffix in (".py", ".j2", ".json")}
     shipped = {n for n in wheel.namelist() if not n.split("/", 1)[0].endswith(".dist-info")}
     assert expected == shipped
 

@@ -49,7 +49,7 @@ def test_lake_key_statement_is_the_one_the_cloudtrail_console_creates_for_event_
      "Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Resource": "*"} with no Condition. Ours is that
     statement (a Sid of our own aside): a condition CloudTrail Lake does not satisfy would make
     CreateEventDataStore fail with InsufficientEncryptionPolicyException."""
-    from components.lake_policy import key_policy_statement
+    from components.lake_documents import key_policy_statement
 
     ours = key_policy_statement("aws", "eu-west-1", "111111111111")
     assert {k: v for k, v in ours.items() if k != "Sid"} == {

@@ -10,7 +10,8 @@ from __future__ import annotations
 import pytest
 
 from checks.history.tamper import AuditResources, by_role, find, target
-from history_support import event
+from checks.params import AuditParams
+from history_support import END, event
 
 KEY = "arn:aws:kms:us-east-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 RES = AuditResources(buckets=frozenset({"trail-logs"}), keys=frozenset({KEY}),
@@ -94,6 +95,7 @@ def _account_with_trail(**trail_kw):
 
 DESCRIBED = {"s3_bucket_name": "trail-logs", "kms_key_id": "", "cloudwatch_logs_log_group_arn": ""}
 DENIED = "cloudtrail:DescribeTrails failed for trail t: AccessDenied."
+PARAMS = AuditParams(now=END)
 
 
 @pytest.mark.parametrize("unknown", sorted(DESCRIBED))
@@ -105,9 +107,9 @@ def test_cloudtrail_audit_resources_untampered_error_trail_resources_unknown(unk
 
     facts = _account_with_trail(**{**DESCRIBED, unknown: None})
     facts.trails[0].errors[unknown] = DENIED
-    result = audit_resources_untampered(facts)
+    result = audit_resources_untampered(facts, PARAMS)
     assert result.status == Status.ERROR and "cloudtrail:DescribeTrails" in result.reason
-    assert audit_resources_untampered(_account_with_trail(**DESCRIBED)).status == Status.FAIL
+    assert audit_resources_untampered(_account_with_trail(**DESCRIBED), PARAMS).status == Status.FAIL
 
 
 def test_cloudtrail_audit_resources_untampered_error_bucket_region_unknown():
@@ -118,5 +120,5 @@ def test_cloudtrail_audit_resources_untampered_error_bucket_region_unknown():
     facts = _account_with_trail(**DESCRIBED)
     facts.buckets["trail-logs"].region = None
     facts.buckets["trail-logs"].errors["region"] = "s3:GetBucketLocation failed for bucket trail-logs: SlowDown."
-    result = audit_resources_untampered(facts)
+    result = audit_resources_untampered(facts, PARAMS)
     assert result.status == Status.ERROR and "s3:GetBucketLocation" in result.reason

@@ -99,6 +99,9 @@ def _serve_moto() -> None:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     from moto.server import ThreadedMotoServer
 
+    from checks.sandbox import moto_cache
+
+    moto_cache.install()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     print(server.get_host_and_port()[1], flush=True)
@@ -168,6 +171,10 @@ def child(accounts: int, regions: int, latency: float, workers: int, trace: bool
         install()
         options.configure(options.HistoryOptions(days=history_days))
         controls += [c for c in all_controls() if c.family == "history"]
+    if emulator == "process":
+        from checks.sandbox import moto_cache
+
+        moto_cache.install()  # issue 16: moto's access-key scan, memoized (TRAILGUARD_MOTO_CACHE=0: off)
     with _Emulator(emulator) as emu:
         seed = boto3.Session(region_name="us-east-1")
         management, members = seed_organization(seed, accounts)

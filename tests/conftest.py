@@ -34,6 +34,11 @@ from checks.sandbox.trail_history import install as _install_trail_history  # no
 
 _install_trail_history()
 
+# moto scans every account for each request's access key; the sandbox memoizes it (issue 16), same answers.
+from checks.sandbox.moto_cache import install as _install_moto_cache  # noqa: E402
+
+_install_moto_cache()
+
 _REAL_AWS_SUFFIXES = (".amazonaws.com", ".amazonaws.com.cn", ".api.aws", ".aws.amazon.com")
 
 

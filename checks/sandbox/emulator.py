@@ -48,6 +48,9 @@ def _patch_moto() -> None:
     from checks.sandbox.shadow_trails import patch_cloudtrail
 
     patch_cloudtrail()  # ListTrails across Regions, and organization trails shadowed in member accounts
+    from checks.sandbox import moto_cache
+
+    moto_cache.install()  # the access-key -> account lookup, memoized (issue 16): O(1) instead of O(accounts)
     _PATCHED = True
 
 

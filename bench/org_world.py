@@ -69,9 +69,27 @@ class World:
     org_arn: str
 
 
+class _Member:
+    """Clients in a member account, made by the seeding Session (its loaded models are reused: a new boto3
+    Session per member parses every service model again, ~0.1 s of CPU per member at 10,000 members)."""
+
+    def __init__(self, seed, account_id: str) -> None:
+        creds = seed.client("sts").assume_role(
+            RoleArn=f"arn:aws:iam::{account_id}:role/OrganizationAccountAccessRole", RoleSessionName="seed",
+        )["Credentials"]
+        self.seed, self.creds = seed, creds
+
+    def client(self, service: str, region_name: str = "us-east-1"):
+        return self.seed.client(service, region_name=region_name, aws_access_key_id=self.creds["AccessKeyId"],
+                                aws_secret_access_key=self.creds["SecretAccessKey"],
+                                aws_session_token=self.creds["SessionToken"])
+
+
 def seed_world(seed, members: int) -> World:
     """Seed the organization through ``seed`` (a boto3 Session on the emulator)."""
-    from checks.org_testing import create_trail, member_session, seed_organization
+    from checks.org_testing import create_trail, seed_organization
+
+    member_session = _Member
 
     management, ids = seed_organization(seed, members)
     org_arn = create_trail(seed, "org-trail", "bench-org-trail-bucket", organization=True)

@@ -48,16 +48,18 @@ class ReplayBackend:
         self._proc.wait(timeout=30)
 
 
-def replay_audit(recording: dict, latency: float, workers: int = 16, processes: int = 1):
+def replay_audit(recording: dict, latency: float, workers: int = 16, processes: int = 1, meter=None):
     """Audit the recorded organization through a Session on the replay server (``AWS_ENDPOINT_URL`` set).
-    Returns (run, meter). ``latency`` is the one the server adds: hook-answered calls sleep it locally."""
+
+    ``recording``: the recording's metadata (``FILE.json``: regions, denied role ARNs). ``latency``: the one
+    the server adds; hook-answered calls sleep it locally. Returns (run, meter, processes used)."""
     import boto3
 
     from checks.org_sessions import SessionFactory
     from checks.org_testing import deny_assume_role
     from org_world import Meter, attribute_calls, audit_entry, live_controls
 
-    meter = Meter(0.0, recording["regions"], local_latency=latency)
+    meter = meter or Meter(0.0, recording["regions"], local_latency=latency)
     session = boto3.Session(region_name="us-east-1")
     meter.install(session)
     deny_assume_role(session, recording["denied"])
@@ -68,5 +70,5 @@ def replay_audit(recording: dict, latency: float, workers: int = 16, processes: 
             meter.install(self.session)
 
     attribute_calls(meter)
-    entry, _ = audit_entry(processes)
-    return entry(session, live_controls(), workers=workers, session_factory=Factory), meter
+    entry, used = audit_entry(processes)
+    return entry(session, live_controls(), workers=workers, session_factory=Factory), meter, used

@@ -20,7 +20,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 
 def cross_check(members: int, regions: int, latency: float = 0.0) -> dict:
-    import replay_common
     from org_world import findings_digest
     from replay_backend import ReplayBackend, replay_audit
     from replay_record import record
@@ -28,9 +27,10 @@ def cross_check(members: int, regions: int, latency: float = 0.0) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "recording.pickle")
         recorded = record(members, regions, path)
-        recording = replay_common.load(path)
+        with open(path + ".json") as fh:
+            recording = json.load(fh)
         with ReplayBackend(path, latency) as backend:
-            run, _ = replay_audit(recording, latency)
+            run, _, _ = replay_audit(recording, latency)
             server = backend.counters()
     return {"moto": recorded["digest"], "replay": findings_digest(run), "server": server,
             "recorded_answers": recorded["answers"], "conflicts": recorded["conflicts"]}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import sys
 import threading
@@ -102,10 +103,10 @@ def record(members: int, regions: int, out: str, workers: int = 16) -> dict:
 
     _patch_moto()  # shadow organization trails (server side, as AWS shows them), logging fixes
     install()
+    from moto import mock_aws
+
     recorder = Recorder(None, DEFAULT_ACCOUNT_ID)
-    server, thread = _serve(recorder)
-    os.environ["AWS_ENDPOINT_URL"] = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+    with mock_aws():  # seeded in process (no HTTP: 3-4x faster at 1,000 members); the server shares the state
         import boto3
 
         from checks.org_sessions import SessionFactory
@@ -114,30 +115,38 @@ def record(members: int, regions: int, out: str, workers: int = 16) -> dict:
         started = time.perf_counter()
         world = seed_world(boto3.Session(region_name="us-east-1"), members)
         seeded = time.perf_counter() - started
-        meter = Meter(0.0, regions)
-        session = boto3.Session(region_name="us-east-1")
-        meter.install(session)
-        deny_assume_role(session, world.denied)
+        server, thread = _serve(recorder)
+        os.environ["AWS_ENDPOINT_URL"] = f"http://127.0.0.1:{server.server_address[1]}"
+        try:
+            meter = Meter(0.0, regions)
+            session = boto3.Session(region_name="us-east-1")
+            meter.install(session)
+            deny_assume_role(session, world.denied)
 
-        class Factory(SessionFactory):
-            def __init__(self, *args, **kwargs):
-                super().__init__(*args, **kwargs)
-                meter.install(self.session)
+            class Factory(SessionFactory):
+                def __init__(self, *args, **kwargs):
+                    super().__init__(*args, **kwargs)
+                    meter.install(self.session)
 
-        attribute_calls(meter)
-        from checks import org
+            attribute_calls(meter)
+            from checks import org
 
-        recorder.on = True
-        started = time.perf_counter()
-        run = org.audit_organization(session, live_controls(), workers=workers, session_factory=Factory)
-        audited = time.perf_counter() - started
-        recorder.on = False
-    finally:
-        server.shutdown()
-        thread.join()
-    replay_common.save(out, {"default_account": DEFAULT_ACCOUNT_ID, "keymap": recorder.keymap,
-                             "answers": recorder.answers, "members": members, "regions": regions,
-                             "denied": world.denied, "management": world.management})
+            recorder.on = True
+            started = time.perf_counter()
+            run = org.audit_organization(session, live_controls(), workers=workers, session_factory=Factory)
+            audited = time.perf_counter() - started
+            recorder.on = False
+        finally:
+            os.environ.pop("AWS_ENDPOINT_URL", None)
+            server.shutdown()
+            thread.join()
+    meta = {"members": members, "regions": regions, "denied": world.denied, "management": world.management,
+            "answers": len(recorder.answers), "calls": sum(meter.calls.values()), "conflicts": recorder.conflicts,
+            "seed_s": round(seeded, 1), "record_s": round(audited, 1)}
+    replay_common.save(out, {**meta, "default_account": DEFAULT_ACCOUNT_ID, "keymap": recorder.keymap,
+                             "answers": recorder.answers})
+    with open(out + ".json", "w") as fh:  # what a replayed run needs, without loading the answers
+        json.dump(meta, fh)
     return {"digest": findings_digest(run), "answers": len(recorder.answers), "conflicts": recorder.conflicts,
             "calls": sum(meter.calls.values()), "seed_s": round(seeded, 1), "record_s": round(audited, 1),
             "management": world.management, "denied": world.denied}

@@ -95,3 +95,26 @@ def test_moto_resets_forget_memoized_keys(change):
         else:
             iam_models.iam_backends[member]["aws"].reset()
         assert moto_cache.cached_lookup(key) == moto_cache._STATE["original"](key) == DEFAULT_ACCOUNT_ID
+
+
+def test_backend_fast_path_returns_moto_backends_and_resets_still_reach_them():
+    """The BackendDict fast path hands out the same per-account backends moto's own path does, and moto's
+    reset (which walks only the BackendDicts it registered) still empties them afterwards."""
+    from moto.cloudtrail.models import cloudtrail_backends
+    from moto.core.base_backend import AccountSpecificBackend, BackendDict
+
+    with mock_aws():
+        base = boto3.Session(region_name="us-east-1")
+        _, (member,) = seed_organization(base, 1)
+        ct = member_session(base, member).client("cloudtrail")
+        member_session(base, member).client("s3").create_bucket(Bucket="fast-path-bucket")
+        ct.create_trail(Name="fast-path-trail", S3BucketName="fast-path-bucket")
+        first = cloudtrail_backends[member]
+        assert cloudtrail_backends[member] is first is dict.__getitem__(cloudtrail_backends, member)
+        assert isinstance(first, AccountSpecificBackend) and first["us-east-1"].trails
+        assert cloudtrail_backends in BackendDict._instances
+        BackendDict.reset()
+        assert member not in dict.keys(cloudtrail_backends)
+        assert ct.list_trails()["Trails"] == []  # a new, empty backend for the account after the reset
+        assert cloudtrail_backends in BackendDict._instances  # registered again by moto's own path
+        assert cloudtrail_backends[member] is not first

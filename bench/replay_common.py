@@ -7,7 +7,8 @@ X-Amz-Date header, the Host's port and the user agent change on every run and ar
 - the account: the access key of that scope, mapped to its account as moto mapped it while recording
   (long-term keys, and the temporary keys AssumeRole answered - the same keys again on replay, since the
   AssumeRole answer is itself replayed); a key nobody issued is the management account, as in moto;
-- the operation and its parameters: method, path and canonical query string (rest-xml, S3), the
+- the operation and its parameters: method, path and canonical query string (rest-xml, S3; a bucket in the
+  host name, virtual-hosted style, is read as the path-style bucket it names), the
   X-Amz-Target header (json protocols), the body (JSON: parsed and re-dumped with sorted keys; query
   protocol form bodies: sorted pairs), and ``x-amz-account-id`` (S3 Control).
 
@@ -49,12 +50,26 @@ def _canonical_body(body: bytes, content_type: bytes) -> str:
     return body.decode("latin-1")
 
 
+def _bucket_in_host(host: bytes) -> bytes:
+    """The bucket of a virtual-hosted-style S3 host (``bucket.s3.amazonaws.com``,
+    ``bucket.s3.us-east-1.amazonaws.com``); b'' for path style or an IP endpoint."""
+    host = host.split(b":")[0]
+    if not host.endswith(b".amazonaws.com") or host.startswith((b"s3.", b"s3-")) or b".s3-control." in host:
+        return b""  # S3 Control's host starts with the account id, which x-amz-account-id already carries
+    bucket, sep, _ = host.partition(b".s3.")
+    return bucket if sep else host.partition(b".s3-")[0] if b".s3-" in host else b""
+
+
 def call_key(method: bytes, target: bytes, headers: dict[bytes, bytes], body: bytes,
              keymap: dict[str, str], default_account: str) -> tuple:
     """The identity of one call. ``headers``: lower-case names; ``target``: the request line's path?query."""
     akid, region, service = scope(headers.get(b"authorization", b""))
     account = keymap.get(akid, default_account)
     path, _, query = target.partition(b"?")
+    if service == "s3":
+        bucket = _bucket_in_host(headers.get(b"host", b""))
+        if bucket:
+            path = b"/" + bucket + (path if path != b"/" else b"")
     canonical_query = repr(sorted(parse_qsl(query.decode("latin-1"), keep_blank_values=True))) if query else ""
     kept = tuple(headers.get(h, b"").decode("latin-1") for h in _KEPT_HEADERS)
     return (service, region, account, method.decode(), path.decode("latin-1"), canonical_query, kept,

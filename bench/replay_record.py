@@ -2,22 +2,24 @@
 
     python bench/replay_record.py --accounts 1000 --regions 4 --out /tmp/replay-1000-4.pickle
 
-moto runs in this process as an HTTP server (werkzeug, threaded) with the sandbox's patches - the shadow
-organization trail members see (checks/sandbox/shadow_trails.py) and the memoized access-key lookup - and
-a WSGI layer in front of it that, once the organization is seeded, stores every answer under the call's
-key (bench/replay_common.py). The audit that is recorded is the benchmark's own (bench/org_world.py: same
+moto runs in this process (``mock_aws``) with the sandbox's patches - the shadow organization trail
+members see (checks/sandbox/shadow_trails.py) and the memoized lookups (checks/sandbox/moto_cache.py) -
+and a wrapper of its request handler that, once the organization is seeded, stores every answer under
+the call's key (bench/replay_common.py: a virtual-hosted S3 request here keys as the path-style request
+the replay's IP endpoint gets). In process, not behind moto's HTTP server: werkzeug cost ~5 ms of CPU per
+call, which made a 10,000-account recording take hours on a loaded 2-core machine. The audit that is recorded is the benchmark's own (bench/org_world.py: same
 world, same controls, same hooks), so a replayed run makes exactly the recorded calls. Its findings are
 returned too: they are the moto-backed findings the replay must reproduce.
 """
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import sys
 import threading
 import time
+from urllib.parse import urlsplit
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
@@ -27,69 +29,56 @@ from org_world import Meter, attribute_calls, fake_env, findings_digest, live_co
 
 
 class Recorder:
-    """WSGI middleware: passes every request to moto; while ``on``, stores (status, headers, body) by key."""
+    """Wraps moto's in-process request handler (mock_aws): while ``on``, stores (status, headers, body) by key."""
 
-    def __init__(self, app, default_account: str) -> None:
-        self.app, self.default = app, default_account
+    def __init__(self, default_account: str) -> None:
+        self.default = default_account
         self.on = False
         self.lock = threading.Lock()
         self.answers: dict = {}
         self.keymap: dict[str, str] = {}
         self.conflicts = 0
 
-    def __call__(self, environ, start_response):
-        if not self.on:
-            return self.app(environ, start_response)
+    def install(self) -> None:
+        from moto.core.botocore_stubber import BotocoreStubber
+
+        original = BotocoreStubber.process_request
+        recorder = self
+
+        def process_request(stub, request):
+            response = original(stub, request)
+            if recorder.on and response is not None:
+                recorder.store(request, response)
+            return response
+
+        BotocoreStubber.process_request = process_request
+
+    def store(self, request, response) -> None:
         from moto.iam import models as iam_models
 
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        body = environ["wsgi.input"].read(length) if length else b""
-        environ["wsgi.input"] = io.BytesIO(body)
-        headers = {k[5:].replace("_", "-").lower().encode(): v.encode("latin-1")
-                   for k, v in environ.items() if k.startswith("HTTP_")}
-        if environ.get("CONTENT_TYPE"):
-            headers[b"content-type"] = environ["CONTENT_TYPE"].encode("latin-1")
+        url = urlsplit(request.url)
+        target = (url.path or "/") + (f"?{url.query}" if url.query else "")
+        headers = {k.lower().encode(): v if isinstance(v, bytes) else str(v).encode("latin-1")
+                   for k, v in request.headers.items()}
+        headers[b"host"] = url.netloc.encode()
+        body = request.body or b""
+        body = body.encode() if isinstance(body, str) else body if isinstance(body, bytes) else body.read()
         akid, _, _ = replay_common.scope(headers.get(b"authorization", b""))
         if akid and akid not in self.keymap:
             account = iam_models.get_account_id_from(akid)  # what moto answers for this key: the same mapping
             with self.lock:
                 self.keymap[akid] = account
-        target = (environ.get("RAW_URI") or environ.get("PATH_INFO", "/")).encode("latin-1")
-        key = replay_common.call_key(environ["REQUEST_METHOD"].encode(), target, headers, body, self.keymap,
+        key = replay_common.call_key(request.method.encode(), target.encode("latin-1"), headers, body, self.keymap,
                                      self.default)
-        captured: dict = {}
-
-        def capture(status, response_headers, exc_info=None):
-            captured["status"], captured["headers"] = int(status.split()[0]), list(response_headers)
-            return start_response(status, response_headers, exc_info)
-
-        result = self.app(environ, capture)
-        try:
-            payload = b"".join(result)
-        finally:
-            if hasattr(result, "close"):
-                result.close()
-        answer = (captured["status"], captured["headers"], payload)
+        status, response_headers, payload = response
+        payload = payload.encode() if isinstance(payload, str) else bytes(payload or b"")
+        answer = (int(status), [(str(k), str(v)) for k, v in dict(response_headers).items() if k != "status"],
+                  payload)
         with self.lock:
             previous = self.answers.get(key)
             if previous is not None and previous[::2] != answer[::2]:
                 self.conflicts += 1  # one call, two answers: the audit changed something (it must not)
             self.answers[key] = answer
-        return [payload]
-
-
-def _serve(recorder) -> tuple:
-    import logging
-
-    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
-    from werkzeug.serving import make_server
-
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    recorder.app = DomainDispatcherApplication(create_backend_app)
-    server = make_server("127.0.0.1", 0, recorder, threaded=True, request_handler=MotoRequestHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    return server, thread
 
 
 def record(members: int, regions: int, out: str, workers: int = 16) -> dict:
@@ -105,8 +94,9 @@ def record(members: int, regions: int, out: str, workers: int = 16) -> dict:
     install()
     from moto import mock_aws
 
-    recorder = Recorder(None, DEFAULT_ACCOUNT_ID)
-    with mock_aws():  # seeded in process (no HTTP: 3-4x faster at 1,000 members); the server shares the state
+    recorder = Recorder(DEFAULT_ACCOUNT_ID)
+    recorder.install()
+    with mock_aws():
         import boto3
 
         from checks.org_sessions import SessionFactory
@@ -115,31 +105,24 @@ def record(members: int, regions: int, out: str, workers: int = 16) -> dict:
         started = time.perf_counter()
         world = seed_world(boto3.Session(region_name="us-east-1"), members)
         seeded = time.perf_counter() - started
-        server, thread = _serve(recorder)
-        os.environ["AWS_ENDPOINT_URL"] = f"http://127.0.0.1:{server.server_address[1]}"
-        try:
-            meter = Meter(0.0, regions)
-            session = boto3.Session(region_name="us-east-1")
-            meter.install(session)
-            deny_assume_role(session, world.denied)
+        meter = Meter(0.0, regions)
+        session = boto3.Session(region_name="us-east-1")
+        meter.install(session)
+        deny_assume_role(session, world.denied)
 
-            class Factory(SessionFactory):
-                def __init__(self, *args, **kwargs):
-                    super().__init__(*args, **kwargs)
-                    meter.install(self.session)
+        class Factory(SessionFactory):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                meter.install(self.session)
 
-            attribute_calls(meter)
-            from checks import org
+        attribute_calls(meter)
+        from checks import org
 
-            recorder.on = True
-            started = time.perf_counter()
-            run = org.audit_organization(session, live_controls(), workers=workers, session_factory=Factory)
-            audited = time.perf_counter() - started
-            recorder.on = False
-        finally:
-            os.environ.pop("AWS_ENDPOINT_URL", None)
-            server.shutdown()
-            thread.join()
+        recorder.on = True
+        started = time.perf_counter()
+        run = org.audit_organization(session, live_controls(), workers=workers, session_factory=Factory)
+        audited = time.perf_counter() - started
+        recorder.on = False
     meta = {"members": members, "regions": regions, "denied": world.denied, "management": world.management,
             "answers": len(recorder.answers), "calls": sum(meter.calls.values()), "conflicts": recorder.conflicts,
             "seed_s": round(seeded, 1), "record_s": round(audited, 1)}

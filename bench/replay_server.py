@@ -46,6 +46,8 @@ class Replay:
         if found is None:
             self.misses += 1
             text = f"not recorded: {key!r}".encode()
+            if self.misses <= 3:  # the first few, for whoever reads the benchmark's stderr
+                print(text.decode(errors="replace")[:400], file=sys.stderr, flush=True)
             return b"HTTP/1.1 599 Not Recorded\r\nContent-Length: %d\r\n\r\n" % len(text) + text
         return found
 

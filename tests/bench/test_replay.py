@@ -62,6 +62,25 @@ def test_form_bodies_are_keyed_on_their_pairs_in_any_order():
                               content_type=form)
 
 
+def _s3_key(host: bytes, target: bytes, service="s3") -> tuple:
+    headers = {b"authorization": _auth(service=service), b"host": host}
+    return call_key(b"GET", target, headers, b"", KEYMAP, "123456789012")
+
+
+@pytest.mark.parametrize("host", [b"my-bucket.s3.amazonaws.com", b"my-bucket.s3.us-east-1.amazonaws.com"])
+def test_a_virtual_hosted_s3_request_keys_as_the_path_style_one(host):
+    """The recording (in process) sees virtual-hosted URLs; the replay's IP endpoint gets path style (S3 User
+    Guide, "Virtual hosting of buckets": both name the same bucket)."""
+    assert _s3_key(host, b"/?policy") == _s3_key(b"127.0.0.1:40123", b"/my-bucket?policy")
+    assert _s3_key(host, b"/?policy") != _s3_key(b"127.0.0.1:40123", b"/other-bucket?policy")
+
+
+def test_s3_control_hosts_are_not_read_as_buckets():
+    """S3 Control's host starts with the account id (``{AccountId}.s3-control.{Region}.amazonaws.com``)."""
+    target = b"/v20180820/configuration/publicAccessBlock"
+    assert _s3_key(b"111111111111.s3-control.us-east-1.amazonaws.com", target) == _s3_key(b"127.0.0.1:1", target)
+
+
 def test_replay_and_moto_backends_give_the_same_findings():
     """20 members (every kind of member in the benchmark's world once) audited on moto, recorded, replayed."""
     out = subprocess.run([sys.executable, os.path.join(BENCH, "replay_check.py"), "--accounts", "20"],

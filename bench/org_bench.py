@@ -200,9 +200,11 @@ def _measure(body, meter: Meter, latency: float, workers: int, trace: bool) -> d
     traced_peak = tracemalloc.get_traced_memory()[1] if trace else 0
     per_account = {a: n for a, n in meter.calls.items() if a != "run"}
     audited = [a for a in per_account if run.coverage.get(a) != "unknown"]
-    account_calls, chain = sum(per_account.values()), max(per_account.values())
+    account_calls, chain = sum(per_account.values()), max(per_account.values(), default=0)
     run_calls = meter.calls.get("run", 0)
-    ideal = run_calls * latency + max(account_calls * latency / workers, chain * latency)
+    # with worker processes (--processes) each runs its own pool; their calls are not counted here, and
+    # the replay backend's own count is used instead (child_replay)
+    ideal = run_calls * latency + max(account_calls * latency / (workers * used), chain * latency)
     accounts = len(run.coverage) or len(per_account)
     return {
         "accounts": accounts, "latency": latency, "workers": workers, "processes": used,
@@ -232,6 +234,12 @@ def child_replay(recording: str, latency: float, workers: int, processes: int, t
         r = _measure(lambda: replay_audit(meta, latency, workers, processes, meter)[::2], meter, latency, workers,
                      trace)
         server = backend.since_mark()
+    if not r["account_calls"]:  # the calls were made in worker processes: take the server's count
+        r["account_calls"] = server["calls"] - r["run_calls"]
+        r["calls_per_audited_account"] = round(r["account_calls"] / max(1, r["accounts"]), 1)
+        r["chain"] = "?"
+        r["ideal_s"] = round(r["run_calls"] * latency + r["account_calls"] * latency / (workers * r["processes"]), 2)
+        r["ratio"] = round(r["wall_s"] / r["ideal_s"], 3) if r["ideal_s"] else None
     r.update(regions=meta["regions"], backend="replay", backend_cpu_s=round(server["cpu_s"], 2),
              backend_calls=server["calls"], misses=server["misses"],
              backend_us_per_call=round(1e6 * server["cpu_s"] / max(1, server["calls"]), 1))

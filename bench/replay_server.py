@@ -18,11 +18,14 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from replay_common import DROPPED_RESPONSE_HEADERS, call_key, load  # noqa: E402
 
+_EXPIRATION = re.compile(rb"<Expiration>[^<]*</Expiration>")
 REASONS = {200: b"OK", 204: b"No Content", 400: b"Bad Request", 403: b"Forbidden", 404: b"Not Found",
            409: b"Conflict", 500: b"Internal Server Error", 599: b"Not Recorded"}
 
@@ -33,7 +36,13 @@ class Replay:
         self.latency = latency
         self.calls = self.misses = 0
         self.answers = {}
+        # AssumeRole's credentials expire (1 h after recording): a replay hours later must hand out live
+        # ones, or botocore refreshes them - calls AssumeRole again - before every request
+        expiration = b"<Expiration>%s</Expiration>" % time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                                                                    time.gmtime(time.time() + 12 * 3600)).encode()
         for key, (status, headers, body) in recording["answers"].items():  # pre-rendered: no work per call
+            if b"<Expiration>" in body:
+                body = _EXPIRATION.sub(expiration, body)
             head = [b"HTTP/1.1 %d %s\r\n" % (status, REASONS.get(status, b"Status"))]
             head += [f"{k}: {v}\r\n".encode("latin-1") for k, v in headers if k.lower() not in DROPPED_RESPONSE_HEADERS]
             head.append(b"Content-Length: %d\r\n\r\n" % len(body))

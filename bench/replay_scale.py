@@ -71,7 +71,9 @@ def scale(source: dict, times: int, seed: int = 16) -> dict:
                 new = f"{rng.randrange(low, high):012d}"
             used.add(new)
             old_key = key_of.get(member)
-            new_key = f"{old_key[:-4]}{copy:04d}" if old_key else None
+            new_key = None
+            while old_key and (new_key is None or new_key in keymap):  # a key of its own, like AWS's
+                new_key = old_key[:-6] + "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") for _ in range(6))
             for k in by_member[member]:
                 status, headers, body = answers[k]
                 body = _sub(body, member, new)

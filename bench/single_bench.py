@@ -33,6 +33,9 @@ def _children_cpu() -> float:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--runs", type=int, default=7)
+    p.add_argument("--history-days", default="off",
+                   help="passed to audit (default off: LookupEvents is rate-limited to 2 calls/s per Region "
+                        "by AWS, so the history controls alone take seconds, by design)")
     args = p.parse_args()
     fake_env()
     import boto3
@@ -45,7 +48,7 @@ def main() -> None:
         kw = {"endpoint_url": emu.endpoint_url}
         create_trail(_EndpointSession(seed, kw), "main-trail", "single-bench-trail-bucket")
         cmd = [sys.executable, "-m", "checks", "audit", "--endpoint-url", emu.endpoint_url, "--region", "us-east-1",
-               "--format", "json", "--errors-ok", "--quiet"]
+               "--format", "json", "--errors-ok", "--quiet", "--history-days", args.history_days]
         env = {**os.environ, "PYTHONPATH": ROOT}
         subprocess.run(cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, check=False)  # warm the server
         walls, cpus, loads = [], [], []
@@ -56,7 +59,8 @@ def main() -> None:
             walls.append(time.perf_counter() - t0)
             cpus.append(_children_cpu() - cpu0)
     fmt = lambda xs: f"{min(xs):.3f} / {statistics.median(xs):.3f} / {max(xs):.3f}"  # noqa: E731
-    print(f"# single_bench {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} nproc={os.cpu_count()} runs={args.runs}")
+    print(f"# single_bench {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} nproc={os.cpu_count()} "
+          f"runs={args.runs} history-days={args.history_days}")
     print(f"wall s (min / median / max): {fmt(walls)}; CPU s: {fmt(cpus)}; load average at each start: "
           f"{', '.join(f'{x:.1f}' for x in loads)}")
     median = statistics.median(walls)

@@ -47,6 +47,9 @@ def _patch_moto() -> None:
     from sandbox.shadow_trails import patch_cloudtrail
 
     patch_cloudtrail()  # ListTrails across Regions, and organization trails shadowed in member accounts
+    from sandbox import moto_cache
+
+    moto_cache.install()  # the access-key -> account lookup, memoized (issue 16): O(1) instead of O(accounts)
     _PATCHED = True
 
 

@@ -22,6 +22,11 @@ from sandbox.trail_history import install as _install_trail_history  # noqa: E40
 
 _install_trail_history()
 
+# moto scans every account for each request's access key; the sandbox memoizes it (issue 16), same answers.
+from sandbox.moto_cache import install as _install_moto_cache  # noqa: E402
+
+_install_moto_cache()
+
 _REAL_AWS_SUFFIXES = (".amazonaws.com", ".amazonaws.com.cn", ".api.aws", ".aws.amazon.com")
 
 

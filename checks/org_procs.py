@@ -55,14 +55,15 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def choose_processes(processes: int | None, accounts: int) -> int:
+def choose_processes(processes: int | None, accounts: int, cores: int | None = None) -> int:
     """The process count for ``accounts`` accounts: ``processes`` when given (1 keeps the single-process
-    path), else the cores available, but no more than one per MIN_ACCOUNTS_PER_PROCESS accounts."""
+    path), else the cores available (``cores``; None: available_cores()), but no more than one per
+    MIN_ACCOUNTS_PER_PROCESS accounts."""
     if processes is not None:
         if isinstance(processes, bool) or not isinstance(processes, int) or not 1 <= processes <= MAX_PROCESSES:
             raise ValueError(f"processes: {processes!r} is not a whole number from 1 to {MAX_PROCESSES}.")
         return processes
-    return max(1, min(available_cores(), accounts // MIN_ACCOUNTS_PER_PROCESS))
+    return max(1, min(cores or available_cores(), accounts // MIN_ACCOUNTS_PER_PROCESS))
 
 
 @dataclass(frozen=True)

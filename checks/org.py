@@ -355,7 +355,8 @@ def _evaluate_all(outcomes: list[_Outcome], controls, external_id: str | None, t
         if o.facts is None:
             continue
         try:
-            o.findings = (evaluate or _evaluate)(o.facts, controls, AuditParams(now=o.facts.collected_at, required_tag_keys=tag_keys))
+            params = AuditParams(now=o.facts.collected_at, required_tag_keys=tag_keys)
+            o.findings = (evaluate or _evaluate)(o.facts, controls, params)
         except Exception as exc:  # an engine bug costs this account its findings, never the run
             o.error = scrub(f"Audit of account {o.account_id} failed: {_error_text(exc)}.", external_id)
             o.findings = error_findings(o.account_id, controls, o.error, o.account_id, "audit")

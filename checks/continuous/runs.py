@@ -126,7 +126,8 @@ def audit_batch(session: "boto3.Session", cfg: RunConfig, account_ids: Sequence[
     from checks.org_shard import coverage_evidence
 
     controls = cfg.selected_controls()
-    factory = (session_factory or SessionFactory)(session, role_name=cfg.role_name, partition=partition, external_id=cfg.external_id)
+    factory = (session_factory or SessionFactory)(session, role_name=cfg.role_name, partition=partition,
+                                                  external_id=cfg.external_id)
     s3 = session.client("s3")
     counts = {"accounts": 0, "errors": 0, "FAIL": 0, "ERROR": 0}
     outcomes = [_audit_account(factory, account, own=(account == caller), controls=controls, tag_keys=(),

@@ -1,6 +1,7 @@
 """Organization mode: one account failing never stops the others, and the run is deterministic.
 
-Collector and engine are fakes passed as ``collect=``/``evaluate=`` (see test_org_accounts.py); moto supplies the organization and roles.
+Collector and engine are fakes passed as ``collect=``/``evaluate=`` (see test_org_accounts.py); moto supplies
+the organization and roles.
 """
 from __future__ import annotations
 

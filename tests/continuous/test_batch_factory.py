@@ -24,7 +24,8 @@ def test_the_batch_audits_through_the_factory_given(shadowed):
         management, members = seed_organization(session, 1)
         arn = create_trail(session, "org-trail", "org-trail-logs-0001", organization=True)
         session.client("s3").create_bucket(Bucket="trailguard-results-factory")
-        cfg = RunConfig(bucket="trailguard-results-factory", controls=("cloudtrail_multi_region_management_events_enabled",))
+        cfg = RunConfig(bucket="trailguard-results-factory",
+                        controls=("cloudtrail_multi_region_management_events_enabled",))
         listed = list_accounts(session, cfg, "2026-03-01")
         factory = factory_installing(OrgTrailShadows(session, arn).install) if shadowed else None
         counts = audit_batch(session, cfg, members, run_id="2026-03-01", caller=listed["caller"],

@@ -77,7 +77,6 @@ def measure(members: int, latency: float, batch: int) -> dict:
     import boto3
     from moto import mock_aws
 
-    import checks.org_sessions as org_sessions
     from checks.continuous import runs
     from testkit.org import OrgTrailShadows, create_trail, factory_installing, member_session, \
         seed_organization
@@ -93,7 +92,7 @@ def measure(members: int, latency: float, batch: int) -> dict:
         meter = Meter()
         meter.install(session)
         shadows = OrgTrailShadows(session, trail)
-        org_sessions.SessionFactory = factory_installing(shadows.install, meter.install)
+        factory = factory_installing(shadows.install, meter.install)
         cfg = runs.RunConfig(bucket="bench-results")
         listed = runs.list_accounts(session, cfg, "2026-01-01")
         accounts = [management, *ids]
@@ -104,7 +103,8 @@ def measure(members: int, latency: float, batch: int) -> dict:
             t0, c0 = time.perf_counter(), time.process_time()
             for b in batches:
                 runs.audit_batch(session, cfg, b, run_id="2026-01-01", caller=listed["caller"],
-                                 partition=listed["partition"], management_id=listed["management_id"])
+                                 partition=listed["partition"], management_id=listed["management_id"],
+                                 session_factory=factory)
             out[f"{label}_wall_s"], out[f"{label}_cpu_s"] = time.perf_counter() - t0, time.process_time() - c0
             if label == "cpu":
                 out["calls"] = {k: v - before.get(k, 0) for k, v in meter.calls.items() if v - before.get(k, 0)}

@@ -19,7 +19,8 @@ Backends:
   see the org trail through client-side hooks, testkit.org.OrgTrailShadows); the latency is slept
   in an ``after-call`` hook. ``server``: moto's server in a grandchild process, over HTTP.
 
-Calls are attributed to the account whose worker thread made them; calls in the main thread
+Calls are attributed to the account whose worker thread made them (history's per-region threads too:
+org_world.metered_factory); calls in the main thread
 (GetCallerIdentity, DescribeOrganization, ListAccounts pages) are run-level and sequential.
 ideal = run_calls*latency + max(account_calls*latency/workers, chain*latency), where chain is the longest
 sequence of dependent calls of one account (the collector is sequential per account). "audit CPU" is the
@@ -45,8 +46,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, ROOT)
 sys.path.insert(0, HERE)
-from org_world import (Meter, attribute_calls, audit_entry, fake_env,  # noqa: E402,F401
-                       live_controls, seed_world)
+from org_world import (Meter, audit_entry, fake_env, live_controls, metered_factory,  # noqa: E402,F401
+                       seed_world)
 
 _fake_env = fake_env  # bench/continuous_bench.py imports it from here
 
@@ -118,7 +119,6 @@ def child(accounts: int, regions: int, latency: float, workers: int, trace: bool
     fake_env()
     import boto3
 
-    from checks.org_sessions import SessionFactory
     from testkit.org import OrgTrailShadows, deny_assume_role
 
     controls = live_controls(history_days)
@@ -140,26 +140,7 @@ def child(accounts: int, regions: int, latency: float, workers: int, trace: bool
         meter.install(session)
         deny_assume_role(session, world.denied)
 
-        class Factory(SessionFactory):
-            def __init__(self, *args, **kwargs):
-                super().__init__(*args, **kwargs)
-                meter.install(self.session)  # before the shadow hooks, so shadow answers are metered too
-                shadows.install(self.session)
-
-        attribute_calls(meter)
-        if history_days:  # LookupEvents runs in per-region threads: attribute their calls to the account too
-            from checks.collect import history as history_collect
-
-            real_job = history_collect._region_job
-
-            def attributed_job(clients, account_id, *args):
-                meter.local.account = account_id
-                try:
-                    return real_job(clients, account_id, *args)
-                finally:
-                    meter.local.account = "run"
-
-            history_collect._region_job = attributed_job
+        Factory = metered_factory(meter, shadows.install)  # shadow answers are metered too
         # Warm the emulator: moto builds its request routers and error models on the first request of each
         # service, without a lock, so 16 workers arriving together would each build them (seconds of CPU
         # that AWS never spends). One sequential audit of the management account, on a separate Session

@@ -112,23 +112,48 @@ def live_controls(history_days: int = 0) -> list:
     return controls
 
 
-def attribute_calls(meter: Meter) -> None:
-    """Count each account's calls (made by its worker thread) for that account."""
-    from checks import org
+def metered_factory(meter: Meter, *installers):
+    """A SessionFactory class (pass it as ``session_factory=``) that meters every call of the audited accounts
+    with ``meter`` (then runs ``installers`` on the shared Session) and counts each call for its account.
 
-    real_audit = org._audit_account
-    if getattr(real_audit, "_attributed", False):
-        return
+    A call counts for the account whose credentials are being fetched (AssumeRole) or which is active in the
+    calling thread (``AccountSession.active()``: the account's worker thread, and the per-region threads
+    of the history collector, which make the account active again); any other call is run-level.
+    """
+    import contextlib
 
-    def attributed(factory, account_id, **kw):
+    from checks.org_sessions import AccountSession, SessionFactory
+
+    @contextlib.contextmanager
+    def counted_for(account_id: str):
+        previous = getattr(meter.local, "account", "run")
         meter.local.account = account_id
         try:
-            return real_audit(factory, account_id, **kw)
+            yield
         finally:
-            meter.local.account = "run"
+            meter.local.account = previous
 
-    attributed._attributed = True
-    org._audit_account = attributed
+    class _Metered(AccountSession):
+        @contextlib.contextmanager
+        def active(self):
+            with counted_for(self.account_id), super().active():
+                yield
+
+    class _Factory(SessionFactory):
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            meter.install(self.session)  # before the other hooks, so answers they give are metered too
+            for install in installers:
+                install(self.session)
+
+        def caller_session(self, account_id: str) -> AccountSession:
+            return _Metered(self, account_id, super().caller_session(account_id).get_credentials())
+
+        def assumed_session(self, account_id: str) -> AccountSession:
+            with counted_for(account_id):
+                return _Metered(self, account_id, super().assumed_session(account_id).get_credentials())
+
+    return _Factory
 
 
 def audit_entry(processes: int):

@@ -55,20 +55,14 @@ def replay_audit(recording: dict, latency: float, workers: int = 16, processes: 
     the server adds; hook-answered calls sleep it locally. Returns (run, meter, processes used)."""
     import boto3
 
-    from checks.org_sessions import SessionFactory
     from testkit.org import deny_assume_role
-    from org_world import Meter, attribute_calls, audit_entry, live_controls
+    from org_world import Meter, audit_entry, live_controls, metered_factory
 
     meter = meter or Meter(0.0, recording["regions"], local_latency=latency)
     session = boto3.Session(region_name="us-east-1")
     meter.install(session)
     deny_assume_role(session, recording["denied"])
 
-    class Factory(SessionFactory):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            meter.install(self.session)
-
-    attribute_calls(meter)
+    Factory = metered_factory(meter)
     entry, used = audit_entry(processes)
     return entry(session, live_controls(), workers=workers, session_factory=Factory), meter, used

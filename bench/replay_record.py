@@ -25,7 +25,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import replay_common  # noqa: E402
-from org_world import Meter, attribute_calls, fake_env, findings_digest, live_controls, seed_world  # noqa: E402
+from org_world import Meter, fake_env, findings_digest, live_controls, metered_factory, seed_world  # noqa: E402
 
 
 class Recorder:
@@ -99,7 +99,6 @@ def record(members: int, regions: int, out: str, workers: int = 16) -> dict:
     with mock_aws():
         import boto3
 
-        from checks.org_sessions import SessionFactory
         from testkit.org import deny_assume_role
 
         started = time.perf_counter()
@@ -110,12 +109,7 @@ def record(members: int, regions: int, out: str, workers: int = 16) -> dict:
         meter.install(session)
         deny_assume_role(session, world.denied)
 
-        class Factory(SessionFactory):
-            def __init__(self, *args, **kwargs):
-                super().__init__(*args, **kwargs)
-                meter.install(self.session)
-
-        attribute_calls(meter)
+        Factory = metered_factory(meter)
         from checks import org
 
         recorder.on = True

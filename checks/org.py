@@ -70,7 +70,10 @@ class _Outcome:
     ownership: dict | None = None  # checks.org_owners.ownership_evidence, kept for merging shards
 
 
-# --- seams: the collector and the engine are imported lazily; tests and bench/ wrap these -------------
+# --- the default collector and engine (imported lazily); ``collect=``/``evaluate=`` replace them ----------
+
+Collect = Callable[["boto3.Session", str, Sequence["Control"]], "AccountFacts"]
+Evaluate = Callable[["AccountFacts", Sequence["Control"], AuditParams], list[Finding]]
 
 
 def _collect(session: "boto3.Session", account_id: str, controls: Sequence["Control"]) -> "AccountFacts":
@@ -222,13 +225,13 @@ def _error_text(exc: Exception) -> str:
 
 
 def _audit_account(factory: SessionFactory, account_id: str, *, own: bool, controls: Sequence["Control"],
-                   tag_keys: tuple[str, ...], external_id: str | None, account_timeout: float | None = None
-                   ) -> _Outcome:
+                   tag_keys: tuple[str, ...], external_id: str | None, account_timeout: float | None = None,
+                   collect: Collect | None = None) -> _Outcome:
     from checks.collect.deadline import account_deadline
 
     with account_deadline(account_id, account_timeout) as ran_out:
         outcome = _audit_account_now(factory, account_id, own=own, controls=controls, tag_keys=tag_keys,
-                                     external_id=external_id)
+                                     external_id=external_id, collect=collect)
     if ran_out():  # facts after the deadline are missing: one row of ERRORs naming it, not a partial audit
         reason = f"Audit of account {account_id} stopped: the --account-timeout of {account_timeout:g} s ran out."
         return _Outcome(account_id, error_findings(account_id, controls, reason, account_id, "deadline"), None,
@@ -237,7 +240,8 @@ def _audit_account(factory: SessionFactory, account_id: str, *, own: bool, contr
 
 
 def _audit_account_now(factory: SessionFactory, account_id: str, *, own: bool, controls: Sequence["Control"],
-                       tag_keys: tuple[str, ...], external_id: str | None) -> _Outcome:
+                       tag_keys: tuple[str, ...], external_id: str | None, collect: Collect | None = None
+                       ) -> _Outcome:
     arn = factory.role_arn(account_id)
     try:
         session = factory.caller_session(account_id) if own else factory.assumed_session(account_id)
@@ -246,7 +250,7 @@ def _audit_account_now(factory: SessionFactory, account_id: str, *, own: bool, c
         return _Outcome(account_id, error_findings(account_id, controls, reason, arn, "assume_role"), None, reason)
     try:
         with session.active():  # the shared clients sign as this account in this thread
-            facts = _collect(session, account_id, controls)
+            facts = (collect or _collect)(session, account_id, controls)
         return _Outcome(account_id, [], facts.trails, facts=facts)
     except Exception as exc:  # a collector bug or an unexpected SDK failure must not stop the other accounts
         reason = scrub(f"Audit of account {account_id} failed: {_error_text(exc)}.", external_id)
@@ -273,6 +277,8 @@ def audit_organization(
     account_filter: Callable[[str], bool] | None = None,
     on_trails: Callable[[dict, str | None, dict], None] | None = None,
     processes: int | None = 1,
+    collect: Collect | None = None,
+    evaluate: Evaluate | None = None,
 ) -> AuditRun:
     """Audit every selected ACTIVE account of the caller's organization; see the module docstring.
 
@@ -284,7 +290,9 @@ def audit_organization(
     (checks/org_owners.py). Both serve ``--shard`` (checks/org_shard.py). ``processes`` > 1 audits the
     accounts in that many processes of ``workers`` threads each (checks/org_procs.py; None: the cores
     available, fewer for small organizations); the report is the same. ``session_factory`` must then be
-    importable by name (it is sent to the child processes).
+    importable by name (it is sent to the child processes). ``collect(session, account_id, controls)`` and
+    ``evaluate(facts, controls, params)`` replace the collector and the engine (None: the real ones); tests
+    and bench/ pass them. With ``processes`` > 1 they too must be importable by name (or None).
     """
     choose_processes(processes, 0)  # a bad value fails before any AWS call
     caller, partition = caller_identity(session)
@@ -312,14 +320,15 @@ def audit_organization(
         outcomes += run_in_processes(session, chosen, processes, caller=caller, partition=partition,
                                      controls=controls, role_name=role_name, external_id=external_id,
                                      workers=workers, tag_keys=tag_keys, account_timeout=account_timeout,
-                                     session_factory=session_factory, progress=as_progress(progress))
+                                     session_factory=session_factory, progress=as_progress(progress),
+                                     collect=collect, evaluate=evaluate)
     else:
         factory = session_factory(session, role_name=role_name, partition=partition, external_id=external_id,
                                   max_connections=workers)
         outcomes += _run_pool(factory, chosen, caller=caller, controls=controls, tag_keys=tag_keys,
                               external_id=external_id, workers=workers, progress=as_progress(progress),
-                              account_timeout=account_timeout)
-        _evaluate_all(outcomes, controls, external_id, tag_keys)
+                              account_timeout=account_timeout, collect=collect)
+        _evaluate_all(outcomes, controls, external_id, tag_keys, evaluate=evaluate)
     trails = {o.account_id: o.trails for o in outcomes}
     coverage = attribute_coverage(trails, management_id)
     if on_trails is not None:
@@ -333,7 +342,8 @@ def audit_organization(
                     organization_id=org.get("Id", ""))
 
 
-def _evaluate_all(outcomes: list[_Outcome], controls, external_id: str | None, tag_keys: tuple[str, ...] = ()) -> None:
+def _evaluate_all(outcomes: list[_Outcome], controls, external_id: str | None, tag_keys: tuple[str, ...] = (), *,
+                  evaluate: Evaluate | None = None) -> None:
     """Evaluate every collected account, after naming the owners of buckets another account of the run owns."""
     for o in outcomes:
         if o.facts is not None:
@@ -345,7 +355,8 @@ def _evaluate_all(outcomes: list[_Outcome], controls, external_id: str | None, t
         if o.facts is None:
             continue
         try:
-            o.findings = _evaluate(o.facts, controls, AuditParams(now=o.facts.collected_at, required_tag_keys=tag_keys))
+            params = AuditParams(now=o.facts.collected_at, required_tag_keys=tag_keys)
+            o.findings = (evaluate or _evaluate)(o.facts, controls, params)
         except Exception as exc:  # an engine bug costs this account its findings, never the run
             o.error = scrub(f"Audit of account {o.account_id} failed: {_error_text(exc)}.", external_id)
             o.findings = error_findings(o.account_id, controls, o.error, o.account_id, "audit")
@@ -354,7 +365,8 @@ def _evaluate_all(outcomes: list[_Outcome], controls, external_id: str | None, t
 
 
 def _run_pool(factory: SessionFactory, chosen: Sequence[str], *, caller: str, controls, tag_keys, external_id,
-              workers: int, progress: Progress, account_timeout: float | None = None) -> list[_Outcome]:
+              workers: int, progress: Progress, account_timeout: float | None = None,
+              collect: Collect | None = None) -> list[_Outcome]:
     progress.start(len(chosen))
     outcomes: list[_Outcome] = []
     if not chosen:
@@ -366,7 +378,8 @@ def _run_pool(factory: SessionFactory, chosen: Sequence[str], *, caller: str, co
         # trail, its bucket, key and log group, so it has the most calls; started last it would be the tail.
         first = sorted(chosen, key=lambda a: a != caller)
         futures = [pool.submit(_audit_account, factory, a, own=(a == caller), controls=controls,
-                               tag_keys=tag_keys, external_id=external_id, account_timeout=account_timeout)
+                               tag_keys=tag_keys, external_id=external_id, account_timeout=account_timeout,
+                               collect=collect)
                    for a in first]
         for future in as_completed(futures):
             outcome = future.result()

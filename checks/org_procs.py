@@ -55,14 +55,15 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def choose_processes(processes: int | None, accounts: int) -> int:
+def choose_processes(processes: int | None, accounts: int, cores: int | None = None) -> int:
     """The process count for ``accounts`` accounts: ``processes`` when given (1 keeps the single-process
-    path), else the cores available, but no more than one per MIN_ACCOUNTS_PER_PROCESS accounts."""
+    path), else the cores available (``cores``; None: available_cores()), but no more than one per
+    MIN_ACCOUNTS_PER_PROCESS accounts."""
     if processes is not None:
         if isinstance(processes, bool) or not isinstance(processes, int) or not 1 <= processes <= MAX_PROCESSES:
             raise ValueError(f"processes: {processes!r} is not a whole number from 1 to {MAX_PROCESSES}.")
         return processes
-    return max(1, min(available_cores(), accounts // MIN_ACCOUNTS_PER_PROCESS))
+    return max(1, min(cores or available_cores(), accounts // MIN_ACCOUNTS_PER_PROCESS))
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,8 @@ class _Job:
     tag_keys: tuple[str, ...]
     account_timeout: float | None
     session_factory: Callable[..., Any]
+    collect: Callable[..., Any] | None = None  # checks.org's collect=/evaluate=: None, or importable by name
+    evaluate: Callable[..., Any] | None = None
 
 
 class _PipeProgress:
@@ -144,8 +147,9 @@ def _child(job: _Job, conn) -> None:
                                       external_id=job.external_id, max_connections=job.workers)
         outcomes = org._run_pool(factory, job.accounts, caller=job.caller, controls=job.controls,
                                  tag_keys=job.tag_keys, external_id=job.external_id, workers=job.workers,
-                                 progress=_PipeProgress(conn), account_timeout=job.account_timeout)
-        org._evaluate_all(outcomes, job.controls, job.external_id, job.tag_keys)
+                                 progress=_PipeProgress(conn), account_timeout=job.account_timeout,
+                                 collect=job.collect)
+        org._evaluate_all(outcomes, job.controls, job.external_id, job.tag_keys, evaluate=job.evaluate)
         conn.send(("done", outcomes))
     except BaseException as exc:  # noqa: BLE001 - reported to the parent, which raises it
         try:
@@ -163,7 +167,9 @@ class ProcessFailed(RuntimeError):
 def run_in_processes(session: "boto3.Session", chosen: Sequence[str], processes: int, *, caller: str,
                      partition: str, controls: Sequence["Control"], role_name: str, external_id: str | None,
                      workers: int, tag_keys: tuple[str, ...], account_timeout: float | None,
-                     session_factory: Callable[..., Any], progress: "Progress") -> list["_Outcome"]:
+                     session_factory: Callable[..., Any], progress: "Progress",
+                     collect: Callable[..., Any] | None = None, evaluate: Callable[..., Any] | None = None
+                     ) -> list["_Outcome"]:
     """The evaluated outcomes of ``chosen`` audited by ``processes`` processes, owners named across them."""
     import multiprocessing
     from multiprocessing.connection import wait
@@ -181,7 +187,7 @@ def run_in_processes(session: "boto3.Session", chosen: Sequence[str], processes:
     try:
         for index in sorted(shards):
             job = _Job(spec, tuple(shards[index]), caller, partition, tuple(controls), role_name, external_id,
-                       workers, tag_keys, account_timeout, session_factory)
+                       workers, tag_keys, account_timeout, session_factory, collect, evaluate)
             reader, writer = ctx.Pipe(duplex=False)
             child = ctx.Process(target=_child, args=(job, writer), name=f"trailguard-org-{index}", daemon=True)
             child.start()

@@ -115,15 +115,19 @@ def account_report(run: AuditRun, controls, when: dt.datetime | None = None) -> 
 
 
 def audit_batch(session: "boto3.Session", cfg: RunConfig, account_ids: Sequence[str], *, run_id: str, caller: str,
-                partition: str, management_id: str | None) -> dict:
-    """Audit each account (AssumeRole into the member role), write its JSON report; return counts only."""
+                partition: str, management_id: str | None, session_factory=None) -> dict:
+    """Audit each account (AssumeRole into the member role), write its JSON report; return counts only.
+
+    ``session_factory`` (default checks.org_sessions.SessionFactory) is what checks.org.audit_organization's
+    parameter of that name is; bench/continuous_bench.py passes one that meters the calls."""
     from checks.org import _audit_account, _evaluate_all
     from checks.org_coverage import attribute_coverage
     from checks.org_sessions import SessionFactory
     from checks.org_shard import coverage_evidence
 
     controls = cfg.selected_controls()
-    factory = SessionFactory(session, role_name=cfg.role_name, partition=partition, external_id=cfg.external_id)
+    factory = (session_factory or SessionFactory)(session, role_name=cfg.role_name, partition=partition,
+                                                  external_id=cfg.external_id)
     s3 = session.client("s3")
     counts = {"accounts": 0, "errors": 0, "FAIL": 0, "ERROR": 0}
     outcomes = [_audit_account(factory, account, own=(account == caller), controls=controls, tag_keys=(),

@@ -74,7 +74,7 @@ def test_collector_call_after_the_deadline_is_an_error_naming_the_api(world):
     assert "DeadlineExceeded" in facts.errors["trails"]
 
 
-def test_org_account_past_its_deadline_gets_error_rows_and_the_others_go_on(monkeypatch):
+def test_org_account_past_its_deadline_gets_error_rows_and_the_others_go_on():
     with mock_aws():
         session = boto3.Session(region_name="us-east-1")
         management, members = seed_organization(session, 3)
@@ -89,9 +89,8 @@ def test_org_account_past_its_deadline_gets_error_rows_and_the_others_go_on(monk
             return [Finding(c.id, Status.PASS, c.severity, facts.account_id, "", facts.account_id,
                             f"Account {facts.account_id} checked.") for c in controls]
 
-        monkeypatch.setattr(org, "_collect", fake_collect)
-        monkeypatch.setattr(org, "_evaluate", fake_evaluate)
-        run = org.audit_organization(session, CONTROLS, account_timeout=1, workers=4)
+        run = org.audit_organization(session, CONTROLS, account_timeout=1, workers=4, collect=fake_collect,
+                                     evaluate=fake_evaluate)
     by_account: dict[str, set] = {}
     for f in run.findings:
         by_account.setdefault(f.account_id, set()).add((f.status, f.reason))

@@ -1,6 +1,7 @@
 """Organization mode: one account failing never stops the others, and the run is deterministic.
 
-Collector and engine are fakes (see test_org_accounts.py); moto supplies the organization and roles.
+Collector and engine are fakes passed as ``collect=``/``evaluate=`` (see test_org_accounts.py); moto supplies
+the organization and roles.
 """
 from __future__ import annotations
 
@@ -39,10 +40,13 @@ def fake_evaluate(facts, controls, params=None):
                     f"Account {facts.account_id} has {len(facts.trails)} trail(s).") for c in controls]
 
 
+def audit(session, controls, *, collect=fake_collect, evaluate=fake_evaluate, **kwargs):
+    """``org.audit_organization`` with the fake collector and engine unless others are given."""
+    return org.audit_organization(session, controls, collect=collect, evaluate=evaluate, **kwargs)
+
+
 @pytest.fixture
-def org_env(monkeypatch):
-    monkeypatch.setattr(org, "_collect", fake_collect)
-    monkeypatch.setattr(org, "_evaluate", fake_evaluate)
+def org_env():
     with mock_aws():
         session = boto3.Session(region_name="us-east-1")
         management, members = seed_organization(session, 8)
@@ -55,7 +59,7 @@ def test_denied_assume_role_gives_one_error_row_and_the_others_complete(org_env)
     denied = members[3]
     deny_assume_role(session, [f"arn:aws:iam::{denied}:role/{ROLE}"])
     progress = LineProgress(lambda line: None)
-    run = org.audit_organization(session, CONTROLS, workers=4, progress=progress)
+    run = audit(session, CONTROLS, workers=4, progress=progress)
 
     row = [f for f in run.findings if f.account_id == denied]
     assert [f.control_id for f in row] == sorted(c.id for c in CONTROLS)  # one cell per control
@@ -71,7 +75,7 @@ def test_denied_assume_role_gives_one_error_row_and_the_others_complete(org_env)
     assert (progress.done, progress.errors, progress.total) == (9, 1, 9)
 
 
-def test_collector_crash_in_one_account_is_isolated(org_env, monkeypatch):
+def test_collector_crash_in_one_account_is_isolated(org_env):
     session, management, members = org_env
     broken = members[5]
 
@@ -80,8 +84,7 @@ def test_collector_crash_in_one_account_is_isolated(org_env, monkeypatch):
             raise RuntimeError("collector bug")
         return fake_collect(session, account_id, controls)
 
-    monkeypatch.setattr(org, "_collect", flaky)
-    run = org.audit_organization(session, CONTROLS, workers=3)
+    run = audit(session, CONTROLS, workers=3, collect=flaky)
     row = [f for f in run.findings if f.account_id == broken]
     assert {f.status for f in row} == {Status.ERROR} and len(row) == len(CONTROLS)
     assert row[0].reason == f"Audit of account {broken} failed: RuntimeError: collector bug."
@@ -90,7 +93,7 @@ def test_collector_crash_in_one_account_is_isolated(org_env, monkeypatch):
 
 def test_sessions_belong_to_the_audited_account(org_env):
     session, management, members = org_env
-    run = org.audit_organization(session, CONTROLS, workers=4)
+    run = audit(session, CONTROLS, workers=4)
     # fake_collect names the account from GetCallerIdentity of the session it was handed.
     assert {f.account_id for f in run.findings} == {management, *members}
     assert {f.status for f in run.findings if f.account_id == members[1]} == {Status.PASS}
@@ -99,13 +102,13 @@ def test_sessions_belong_to_the_audited_account(org_env):
 
 def test_own_trail_coverage_is_attributed_without_an_org_trail(org_env):
     session, management, members = org_env
-    run = org.audit_organization(session, CONTROLS)
+    run = audit(session, CONTROLS)
     assert run.coverage[members[1]] == "own-trail"
     assert run.coverage[members[0]] == "none"
     assert list(run.coverage) == sorted(run.coverage)
 
 
-def test_required_tag_keys_reach_the_params(org_env, monkeypatch):
+def test_required_tag_keys_reach_the_params(org_env):
     session, _, _ = org_env
     seen = []
 
@@ -113,12 +116,11 @@ def test_required_tag_keys_reach_the_params(org_env, monkeypatch):
         seen.append(params.required_tag_keys)
         return fake_evaluate(facts, controls)
 
-    monkeypatch.setattr(org, "_evaluate", spy)
-    org.audit_organization(session, CONTROLS, required_tags=("owner", "env"))
+    audit(session, CONTROLS, required_tags=("owner", "env"), evaluate=spy)
     assert seen and set(seen) == {("owner", "env")}
 
 
-def test_workers_bound_the_accounts_in_flight(org_env, monkeypatch):
+def test_workers_bound_the_accounts_in_flight(org_env):
     session, _, _ = org_env
     lock, active, peak = threading.Lock(), [0], [0]
 
@@ -133,8 +135,7 @@ def test_workers_bound_the_accounts_in_flight(org_env, monkeypatch):
             with lock:
                 active[0] -= 1
 
-    monkeypatch.setattr(org, "_collect", counting)
-    org.audit_organization(session, CONTROLS, workers=3)
+    audit(session, CONTROLS, workers=3, collect=counting)
     assert 1 < peak[0] <= 3
 
 
@@ -142,7 +143,7 @@ def _snapshot(run):
     return ([f.to_dict() for f in run.findings], run.accounts, list(run.coverage.items()), run.notes)
 
 
-def test_output_is_identical_for_any_worker_count_and_completion_order(org_env, monkeypatch):
+def test_output_is_identical_for_any_worker_count_and_completion_order(org_env):
     session, management, members = org_env
     deny_assume_role(session, [f"arn:aws:iam::{members[6]}:role/{ROLE}"])
     session.client("organizations").close_account(AccountId=members[7])
@@ -156,9 +157,8 @@ def test_output_is_identical_for_any_worker_count_and_completion_order(org_env, 
     def reversed_findings(facts, controls, params=None):
         return list(reversed(fake_evaluate(facts, controls)))  # per-account order must not matter either
 
-    monkeypatch.setattr(org, "_collect", shuffled)
-    monkeypatch.setattr(org, "_evaluate", reversed_findings)
-    runs = [org.audit_organization(session, CONTROLS, workers=w, accounts=None) for w in (1, 8, 8, 3)]
+    runs = [audit(session, CONTROLS, workers=w, accounts=None, collect=shuffled, evaluate=reversed_findings)
+            for w in (1, 8, 8, 3)]
     first = _snapshot(runs[0])
     assert all(_snapshot(r) == first for r in runs[1:])
     assert [f.sort_key() for f in runs[0].findings] == sorted(f.sort_key() for f in runs[0].findings)

@@ -68,14 +68,14 @@ def test_org_unreadable_list_accounts_raises_nothing_to_audit(seeded, answer):
         org.audit_organization(session, CONTROLS)
 
 
-def test_cli_org_nothing_to_audit_exits_2_with_one_line(monkeypatch, capsys):
+def test_cli_org_nothing_to_audit_exits_2_with_one_line(capsys):
     from checks.cli import main
 
-    def fake_org(session, controls, **_):
-        raise NothingToAudit("no ACTIVE account to audit (1 selected, all SUSPENDED); nothing was audited.")
-
-    monkeypatch.setattr(org, "audit_organization", fake_org)
-    assert main(["audit", "--org", "--quiet"]) == 2
+    with mock_aws():
+        session = boto3.Session(region_name="us-east-1")
+        _, members = seed_organization(session, 1)
+        session.client("organizations").close_account(AccountId=members[0])  # moto: SUSPENDED at once
+        assert main(["audit", "--org", "--accounts", members[0], "--quiet"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == ["trailguard: error: --org: no ACTIVE account to audit (1 selected, all SUSPENDED); nothing "
                    "was audited."]

@@ -16,10 +16,8 @@ from checks.org_procs import SessionSpec, choose_processes
     (2, 0, 1), (2, 1, 1), (2, MIN - 1, 1), (2, MIN, 1), (2, 2 * MIN - 1, 1), (2, 2 * MIN, 2), (2, 100 * MIN, 2),
     (8, 3 * MIN, 3), (8, 10_000, min(8, 10_000 // MIN)), (1, 10_000, 1),
 ])
-def test_default_is_the_cores_available_but_not_more_than_the_accounts_pay_for(monkeypatch, cores, accounts,
-                                                                                expected):
-    monkeypatch.setattr(org_procs, "available_cores", lambda: cores)
-    assert choose_processes(None, accounts) == expected
+def test_default_is_the_cores_available_but_not_more_than_the_accounts_pay_for(cores, accounts, expected):
+    assert choose_processes(None, accounts, cores=cores) == expected
 
 
 @pytest.mark.parametrize("given", [1, 2, 7, 64])

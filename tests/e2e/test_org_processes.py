@@ -21,9 +21,9 @@ import boto3
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # org_proc_factory, importable by the children too
-from org_proc_factory import DENY_ENV, DenyingFactory  # noqa: E402
+from org_proc_factory import DENY_ENV, PID_DIR_ENV, DenyingFactory, collect_noting_process  # noqa: E402
 
-from checks import org, org_procs  # noqa: E402
+from checks import org  # noqa: E402
 from checks.catalog import all_controls  # noqa: E402
 from testkit.org import create_trail, member_session, seed_organization  # noqa: E402
 from checks.progress import Progress  # noqa: E402
@@ -81,6 +81,11 @@ class Counting(Progress):
         self.finished += 1
 
 
+def collecting_processes(directory: Path) -> set[int]:
+    """The process ids that ran ``collect_noting_process``."""
+    return {int(p.name) for p in directory.iterdir()}
+
+
 @pytest.fixture
 def server_env(moto_server, moto_reset, monkeypatch):
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server)
@@ -91,30 +96,30 @@ def server_env(moto_server, moto_reset, monkeypatch):
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_processes_report_equals_the_single_process_report(seed, server_env, monkeypatch):
+def test_processes_report_equals_the_single_process_report(seed, server_env, monkeypatch, tmp_path):
     rnd = random.Random(seed)
     session = boto3.Session(region_name="us-east-1")
     options, denied, _ = _random_org(rnd, session)
     monkeypatch.setenv(DENY_ENV, ",".join(denied))
     kwargs = dict(workers=rnd.randint(1, 4), session_factory=DenyingFactory, **options)
 
-    def report(processes: int, progress=None) -> str:
-        run = org.audit_organization(session, CONTROLS, processes=processes, progress=progress, **kwargs)
+    def report(processes: int, progress=None, **hooks) -> str:
+        run = org.audit_organization(session, CONTROLS, processes=processes, progress=progress, **kwargs, **hooks)
         return timeless(render("json", run, CONTROLS, ReportOptions(generated_at=AT)))
 
     single = report(1)
     processes = 2 + seed % 3  # 2, 3, 4
-    progress, spread = Counting(), []
-    real = org_procs.run_in_processes
-    monkeypatch.setattr(org_procs, "run_in_processes", lambda *a, **k: spread.append(a[2]) or real(*a, **k))
-    assert report(processes, progress) == single
-    assert spread == [processes]  # the children did audit
+    progress = Counting()
+    monkeypatch.setenv(PID_DIR_ENV, str(tmp_path))
+    assert report(processes, progress, collect=collect_noting_process) == single
+    pids = collecting_processes(tmp_path)  # the children did audit, through the collect= they were handed
+    assert os.getpid() not in pids and 1 <= len(pids) <= processes
     # one bar: the parent's Progress saw every audited account once, from all processes
     assert progress.total == len(progress.advanced) and progress.finished == 1
     assert len(set(progress.advanced)) == len(progress.advanced) >= 2
 
 
-def test_a_shard_audited_by_processes_equals_the_shard_audited_by_one(server_env, monkeypatch):
+def test_a_shard_audited_by_processes_equals_the_shard_audited_by_one(server_env, monkeypatch, tmp_path):
     """``--shard K/N --processes P``: the account filter and the shard section (coverage and ownership evidence,
     gathered through ``on_trails``) come out the same when the shard's accounts are split over processes."""
     from checks.org_shard import Shard, audit_shard
@@ -124,15 +129,14 @@ def test_a_shard_audited_by_processes_equals_the_shard_audited_by_one(server_env
     options, denied, _ = _random_org(rnd, session)
     monkeypatch.setenv(DENY_ENV, ",".join(denied))
 
-    def report(processes: int) -> str:
+    def report(processes: int, **hooks) -> str:
         run = audit_shard(Shard(1, 2), session, CONTROLS, workers=2, session_factory=DenyingFactory,
-                          processes=processes, **options)
+                          processes=processes, **options, **hooks)
         return timeless(render("json", run, CONTROLS, ReportOptions(generated_at=AT)))
 
     single = report(1)
     assert '"shard"' in single
-    spread = []
-    real = org_procs.run_in_processes
-    monkeypatch.setattr(org_procs, "run_in_processes", lambda *a, **k: spread.append(len(a[1])) or real(*a, **k))
-    assert report(2) == single
-    assert spread and spread[0] >= 2  # the shard's accounts were split over the two processes
+    monkeypatch.setenv(PID_DIR_ENV, str(tmp_path))
+    assert report(2, collect=collect_noting_process) == single
+    pids = collecting_processes(tmp_path)
+    assert os.getpid() not in pids and 1 <= len(pids) <= 2  # child processes audited the shard's accounts

@@ -69,7 +69,9 @@ def audit_batch_policy(bucket_arn: str, key_arn: str, log_group_arn: str, partit
         {"Sid": "AssumeMemberAuditRole", "Effect": "Allow", "Action": "sts:AssumeRole",
          "Resource": f"arn:{partition}:iam::*:role/{member_role}"},
         _objects(bucket_arn, ["s3:PutObject"], "runs/", sid="WriteAccountReports"),
-        _key(key_arn, ["kms:GenerateDataKey"]), _logs(log_group_arn), *audit_read_policy(control_ids)["Statement"])
+        _key(key_arn, ["kms:GenerateDataKey"]), _logs(log_group_arn),
+        # The account the function runs in is read with its own credentials (members through the member role).
+        *audit_read_policy(control_ids)["Statement"])
 
 
 def merge_policy(bucket_arn: str, key_arn: str, log_group_arn: str) -> dict:

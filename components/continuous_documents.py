@@ -15,7 +15,6 @@ from __future__ import annotations
 from typing import Sequence
 
 VERSION = "2012-10-17"
-SECURITY_AUDIT = "arn:{partition}:iam::aws:policy/SecurityAudit"  # the member role's optional companion
 LOG_ACTIONS = ["logs:CreateLogStream", "logs:PutLogEvents"]
 
 

@@ -8,8 +8,8 @@ Resource types it registers (pulumi-aws v7):
   versioning, lifecycle) with its ``aws:kms/key:Key`` + ``aws:kms/alias:Alias``;
 - ``aws:lambda/function:Function`` x4 (list_accounts, audit_batch, merge, notify: checks/aws_lambda.py)
   from one reproducible zip (components/lambda_package.py), each with an ``aws:iam/role:Role``, an
-  ``aws:iam/rolePolicy:RolePolicy`` and a ``aws:cloudwatch/logGroup:LogGroup``; audit_batch also gets
-  ``aws:iam/rolePolicyAttachment:RolePolicyAttachment`` SecurityAudit for the account it runs in;
+  ``aws:iam/rolePolicy:RolePolicy`` and a ``aws:cloudwatch/logGroup:LogGroup``; audit_batch's policy also
+  allows, for the account it runs in, the reads the catalog declares for the selected controls;
 - ``aws:sns/topic:Topic`` (KMS-encrypted) for regression notifications;
 - ``aws:sfn/stateMachine:StateMachine`` (components/continuous_asl.py) with its role;
 - ``aws:scheduler/schedule:Schedule`` (EventBridge Scheduler, default daily) with its role.
@@ -108,7 +108,7 @@ class ContinuousAudit(pulumi.ComponentResource):
         policy = {
             "list_accounts": lambda: pulumi.Output.all(key).apply(lambda v: pol.list_accounts_policy(bucket, v[0], lg)),
             "audit_batch": lambda: pulumi.Output.all(key).apply(lambda v: pol.audit_batch_policy(
-                bucket, v[0], lg, arns["partition"], s.member_role_name)),
+                bucket, v[0], lg, arns["partition"], s.member_role_name, s.controls)),
             "merge": lambda: pulumi.Output.all(key).apply(lambda v: pol.merge_policy(bucket, v[0], lg)),
             "notify": lambda: pulumi.Output.all(key, self.topic.arn).apply(
                 lambda v: pol.notify_policy(bucket, v[0], lg, v[1])),
@@ -116,11 +116,6 @@ class ContinuousAudit(pulumi.ComponentResource):
         role = self._role(fn_name, "lambda.amazonaws.com", arns["account"], policy, tags)
         self.roles[fn] = role
         depends = [log_group]
-        if fn == "audit_batch":  # the caller's own account is read with the function's own credentials
-            depends.append(aws.iam.RolePolicyAttachment(
-                f"{fn_name}-security-audit", role=role.name,
-                policy_arn=pol.SECURITY_AUDIT.format(partition=arns["partition"]),
-                opts=pulumi.ResourceOptions(parent=self)))
         timeout, purpose = FUNCTIONS[fn]
         return aws.lambda_.Function(
             fn_name, name=fn_name, description=f"trailguard: {purpose}", role=role.arn, runtime=RUNTIME,

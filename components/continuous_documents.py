@@ -2,8 +2,9 @@
 
 Least privilege, one role per job:
 - list_accounts: organizations:ListAccounts/DescribeOrganization, write the run's manifest and item list;
-- audit_batch: sts:AssumeRole on the member audit role only, SecurityAudit for the account it runs in (the
-  caller's own account is audited with its own credentials, like the CLI), write per-account reports;
+- audit_batch: sts:AssumeRole on the member audit role only, write per-account reports, and for the account it
+  runs in (audited with its own credentials, like the CLI) exactly the reads the catalog declares for the
+  selected controls (:func:`audit_read_policy`; no SecurityAudit: its hundreds of reads are not needed);
 - merge: read and write the run's reports; notify: read reports, publish to the regression topic;
 - the state machine: invoke these four functions, read the item list, write ResultWriter output, and
   start/describe/stop its own child executions (Distributed Map); the scheduler: start the state machine.
@@ -11,19 +12,20 @@ Nothing may delete objects: a compromised function can add reports but not erase
 """
 from __future__ import annotations
 
+from typing import Sequence
+
 VERSION = "2012-10-17"
-# The reads the audit's collectors make (docs/org.md "Role in each member"); all Describe/Get/List.
-AUDIT_READ_ACTIONS = [
-    "cloudtrail:ListTrails", "cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors",
-    "cloudtrail:GetInsightSelectors", "cloudtrail:ListTags", "ec2:DescribeRegions", "s3:ListAllMyBuckets",
-    "s3:GetBucketLocation", "s3:GetBucketAcl", "s3:GetBucketPolicy", "s3:GetBucketPolicyStatus",
-    "s3:GetBucketPublicAccessBlock", "s3:GetBucketLogging", "s3:GetBucketVersioning",
-    "s3:GetBucketObjectLockConfiguration", "s3:GetEncryptionConfiguration", "s3:GetBucketOwnershipControls",
-    "s3:GetAccountPublicAccessBlock", "kms:DescribeKey", "kms:GetKeyRotationStatus", "logs:DescribeLogGroups",
-    "logs:DescribeMetricFilters", "cloudwatch:DescribeAlarms", "sns:ListSubscriptionsByTopic",
-]
-SECURITY_AUDIT = "arn:{partition}:iam::aws:policy/SecurityAudit"
 LOG_ACTIONS = ["logs:CreateLogStream", "logs:PutLogEvents"]
+
+
+def audit_read_policy(control_ids: Sequence[str] = ()) -> dict:
+    """The read-only policy the audit needs for these live controls (every live control for ()): the catalog's
+    declarations (``Control.collects`` -> checks/catalog/plan.py), the same policy docs/controls.md shows, so a
+    control that starts reading a new action widens the roles with no list to edit here."""
+    from checks.catalog import plan, select
+
+    controls = [c for c in select(list(control_ids) or None, None) if "live" in c.targets]
+    return plan.read_only_policy(controls)
 
 
 def _doc(*statements: dict) -> dict:
@@ -59,13 +61,16 @@ def list_accounts_policy(bucket_arn: str, key_arn: str, log_group_arn: str) -> d
         _key(key_arn, ["kms:GenerateDataKey"]), _logs(log_group_arn))
 
 
-def audit_batch_policy(bucket_arn: str, key_arn: str, log_group_arn: str, partition: str, member_role: str) -> dict:
+def audit_batch_policy(bucket_arn: str, key_arn: str, log_group_arn: str, partition: str, member_role: str,
+                       control_ids: Sequence[str] = ()) -> dict:
     return _doc(
         # Only the member audit role, in any account of the organization: never an admin role.
         {"Sid": "AssumeMemberAuditRole", "Effect": "Allow", "Action": "sts:AssumeRole",
          "Resource": f"arn:{partition}:iam::*:role/{member_role}"},
         _objects(bucket_arn, ["s3:PutObject"], "runs/", sid="WriteAccountReports"),
-        _key(key_arn, ["kms:GenerateDataKey"]), _logs(log_group_arn))
+        _key(key_arn, ["kms:GenerateDataKey"]), _logs(log_group_arn),
+        # The account the function runs in is read with its own credentials (members through the member role).
+        *audit_read_policy(control_ids)["Statement"])
 
 
 def merge_policy(bucket_arn: str, key_arn: str, log_group_arn: str) -> dict:
@@ -130,6 +135,6 @@ def member_role_trust(audit_role_arn: str, external_id: str = "") -> dict:
     return _doc(statement)
 
 
-def member_role_policy() -> dict:
-    """Inline policy of the member role beside SecurityAudit: exactly the collectors' reads."""
-    return _doc({"Sid": "TrailguardAuditReadOnly", "Effect": "Allow", "Action": AUDIT_READ_ACTIONS, "Resource": "*"})
+def member_role_policy(control_ids: Sequence[str] = ()) -> dict:
+    """Inline policy of the member role: exactly the collectors' reads for these live controls (all for ())."""
+    return audit_read_policy(control_ids)

@@ -13,7 +13,7 @@ from checks.history.events import trail_of
 from checks.history.gaps import TrailHistory, TrailState, region_gaps
 from checks.model import Result
 from checks.params import AuditParams
-from checks.rules import rule
+from checks.rules import rule, subjects
 from checks.rules.selectors import management_coverage
 
 NOT_COLLECTED = "cloudtrail:LookupEvents was not called (history off or not collected)"
@@ -85,16 +85,13 @@ def logging_continuous(account: AccountFacts, region: str) -> Result:
     return Result.failed(f"Region {region} had {len(gaps)} logging gap(s) in {window}: {listed}.")
 
 
-_RESOURCE_ATTRS = ("s3_bucket_name", "kms_key_id", "cloudwatch_logs_log_group_arn")
-
-
 def _unknown_resources(own: list[TrailFacts], account: AccountFacts) -> str | None:
     """Why the set of audit resources (or where their events are recorded) is unknown, or None: an event on
     a bucket we can't name, or in a region we did not look in, would otherwise read as "no event"."""
     for trail in own:
-        for attr in _RESOURCE_ATTRS:
-            if getattr(trail, attr) is None:
-                return trail.errors.get(attr) or f"cloudtrail:DescribeTrails did not report trail {trail.name}"
+        unknown = subjects.unknown_setting(trail)
+        if unknown:
+            return unknown
         bucket = account.buckets.get(trail.s3_bucket_name or "")
         if bucket is not None and bucket.region is None and bucket.errors.get("region"):
             return f"the region of bucket {bucket.name}, where its events are recorded, is unknown: " + \
@@ -109,15 +106,14 @@ def _resources(account: AccountFacts, params: AuditParams) -> tamper.AuditResour
     unknown = _unknown_resources(own, account)
     if unknown:
         return unknown
-    groups = {(t.cloudwatch_logs_log_group_arn or "").removesuffix(":*").split(":log-group:")[-1]
-              for t in own if t.cloudwatch_logs_log_group_arn}
+    groups = {subjects.log_group_name(t) for t in own} - {""}
     metrics = {(m.metric_namespace, m.metric_name) for g in account.log_groups.values() if g.name in groups
                for f in g.metric_filters or () for m in f.transformations}
     alarms = None if account.alarms is None else frozenset(
         a.name for a in account.alarms if (a.namespace, a.metric_name) in metrics)
     return tamper.AuditResources(
         buckets=frozenset(t.s3_bucket_name for t in own if t.s3_bucket_name),
-        keys=frozenset(k for t in own if t.kms_key_id for k in (t.kms_key_id, t.kms_key_id.rsplit("/", 1)[-1])),
+        keys=frozenset(k for t in own for k in subjects.key_names(t)),
         log_groups=frozenset(groups), alarms=alarms, min_retention_days=params.min_log_retention_days)
 
 

@@ -151,3 +151,31 @@ def trail_log_group(account: AccountFacts, trail: TrailFacts) -> LogGroupFacts |
         return owned_elsewhere(account, arn_account(arn), f"Log group {arn}") or Result.error(
             f"logs:DescribeLogGroups did not report log group {arn} of trail {trail.name}.")
     return owned_elsewhere(account, group.owner_account_id, f"Log group {arn}") or group
+
+
+# --- names only ---------------------------------------------------------------------------------------
+# For rules that match events by name rather than judge facts (checks/rules/history.py's tamper events): a
+# name is known from DescribeTrails alone, so these need neither the resource's facts nor its owner.
+
+RESOURCE_SETTINGS = ("s3_bucket_name", "kms_key_id", "cloudwatch_logs_log_group_arn")
+
+
+def unknown_setting(trail: TrailFacts) -> str | None:
+    """Why one of the trail's bucket, key or log group settings is unknown (None when all three are known)."""
+    for fact in RESOURCE_SETTINGS:
+        if getattr(trail, fact) is None:
+            return missing(trail, fact, "cloudtrail:DescribeTrails")
+    return None
+
+
+def key_names(trail: TrailFacts) -> tuple[str, ...]:
+    """The names events may give the trail's KMS key: as the trail reports it and its bare key id (the forms
+    :func:`find_key` matches); () when it does not encrypt with a KMS key."""
+    key_id = trail.kms_key_id or ""
+    return (key_id, key_id.rsplit("/", 1)[-1]) if key_id else ()
+
+
+def log_group_name(trail: TrailFacts) -> str:
+    """The name of the trail's log group (its ARN without ``:*``, after ``:log-group:``); "" when none."""
+    arn = (trail.cloudwatch_logs_log_group_arn or "").removesuffix(":*")
+    return arn.split(":log-group:")[-1] if arn else ""

@@ -20,12 +20,9 @@ NOT_COLLECTED = "cloudtrail:LookupEvents was not called (history off or not coll
 
 
 def _state(trail: TrailFacts) -> TrailState | str:
-    if trail.is_multi_region is None:
-        return trail.errors.get("is_multi_region") or f"the multi-region setting of trail {trail.name} is unknown"
-    if trail.status is None or trail.status.is_logging is None:
-        return trail.errors.get("status") or f"cloudtrail:GetTrailStatus did not report trail {trail.name}"
-    if trail.selectors is None:
-        return trail.errors.get("selectors") or f"cloudtrail:GetEventSelectors did not report trail {trail.name}"
+    unknown = subjects.unknown_logging_fact(trail)
+    if unknown:
+        return unknown
     return TrailState(exists=True, logging=trail.status.is_logging, multi_region=trail.is_multi_region,
                       organization=bool(trail.is_organization), management=management_coverage(trail.selectors).ok,
                       home_region=trail.home_region)

@@ -26,7 +26,7 @@ from checks.facts import AccountFacts, Alarm, LogGroupFacts, MetricFilter, Metri
 from checks.model import Result, Status, sentence
 from checks.rules import rule
 from checks.rules.selectors import management_coverage
-from checks.rules.subjects import log_group_placement
+from checks.rules.subjects import log_group_placement, unknown_logging_fact
 
 
 @dataclass(frozen=True)
@@ -51,13 +51,7 @@ def _trail_qualifies(trail: TrailFacts) -> bool | str:
     """True / False, or a sentence saying which fact is unknown."""
     if trail.is_multi_region is False or (trail.status and trail.status.is_logging is False):
         return False
-    if trail.is_multi_region is None:
-        return trail.errors.get("is_multi_region") or f"multi-region setting of trail {trail.name} unknown"
-    if trail.status is None or trail.status.is_logging is None:
-        return trail.errors.get("status") or f"cloudtrail:GetTrailStatus did not report trail {trail.name}"
-    if trail.selectors is None:
-        return trail.errors.get("selectors") or f"cloudtrail:GetEventSelectors did not report trail {trail.name}"
-    return management_coverage(trail.selectors).ok
+    return unknown_logging_fact(trail) or management_coverage(trail.selectors).ok
 
 
 def _qualifying(account: AccountFacts) -> tuple[list[TrailFacts], list[str]]:

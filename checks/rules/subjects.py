@@ -18,6 +18,18 @@ from checks.model import Result, sentence
 from checks.org_owners import bucket_owner_reason
 
 
+def unknown_logging_fact(trail: TrailFacts) -> str | None:
+    """Why the trail's multi-region setting, logging status or event selectors is unknown (None when all three
+    are known): what CH-01 and the CIS monitoring controls need to tell whether a trail records everything."""
+    if trail.is_multi_region is None:
+        return trail.errors.get("is_multi_region") or f"the multi-region setting of trail {trail.name} is unknown"
+    if trail.status is None or trail.status.is_logging is None:
+        return trail.errors.get("status") or f"cloudtrail:GetTrailStatus did not report trail {trail.name}"
+    if trail.selectors is None:
+        return trail.errors.get("selectors") or f"cloudtrail:GetEventSelectors did not report trail {trail.name}"
+    return None
+
+
 def missing(trail: TrailFacts, fact: str, api: str) -> str:
     """The collector's error sentence for an unknown fact, or one naming the API that should have said."""
     return trail.errors.get(fact) or f"{api} did not report {fact} for trail {trail.name}."

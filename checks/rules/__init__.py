@@ -32,6 +32,7 @@ class Rule:
     scope: str
     predicate: Callable
     takes_params: bool = field(default=False)
+    judges: str = ""  # "key": a trail-scope rule that judges the trail's KMS key (assessed where the key lives)
 
     def results(self, *args, params=None) -> list:
         """The predicate's Results for one subject, always as a list."""
@@ -42,14 +43,19 @@ class Rule:
 _RULES: dict[str, Rule] = {}
 
 
-def rule(control_id: str, scope: str) -> Callable[[Callable], Callable]:
+def rule(control_id: str, scope: str, *, judges: str = "") -> Callable[[Callable], Callable]:
+    """Register ``fn`` as the predicate of ``control_id``. ``judges="key"`` marks a trail-scope rule that
+    judges the trail's KMS key: an organization run also gives it the keys other accounts' trails use
+    (checks/org_guests.py), so a key is assessed in the account that owns it."""
     if scope not in SCOPES:
         raise ValueError(f"rule {control_id}: scope {scope!r} not in {SCOPES}")
+    if judges not in ("", "key") or (judges and scope != "trail"):
+        raise ValueError(f"rule {control_id}: judges={judges!r}; allowed: \"\" or \"key\" (trail scope only)")
 
     def decorate(fn: Callable) -> Callable:
         if control_id in _RULES:
             raise ValueError(f"rule for {control_id!r} is defined twice")
-        _RULES[control_id] = Rule(control_id, scope, fn, "params" in inspect.signature(fn).parameters)
+        _RULES[control_id] = Rule(control_id, scope, fn, "params" in inspect.signature(fn).parameters, judges)
         return fn
 
     return decorate

@@ -25,7 +25,7 @@ def _own_trail(account: AccountFacts, trail: TrailFacts) -> Result | None:
 # --- KMS --------------------------------------------------------------------------------------------
 
 
-@rule("kms_trail_key_rotation_enabled", "trail")
+@rule("kms_trail_key_rotation_enabled", "trail", judges="key")
 def kms_trail_key_rotation_enabled(account: AccountFacts, trail: TrailFacts) -> Result:
     key = _own_trail(account, trail) or trail_key(account, trail)
     if isinstance(key, Result):
@@ -40,7 +40,7 @@ def kms_trail_key_rotation_enabled(account: AccountFacts, trail: TrailFacts) -> 
     return Result.failed(f"KMS key {key.arn} of trail {trail.name} has automatic rotation off.", resource=key.arn)
 
 
-@rule("kms_trail_key_lockout_safety_check_enabled", "trail")
+@rule("kms_trail_key_lockout_safety_check_enabled", "trail", judges="key")
 def kms_trail_key_lockout_safety_check_enabled(account: AccountFacts, trail: TrailFacts) -> Result:
     key = _own_trail(account, trail) or trail_key(account, trail)
     if isinstance(key, Result):

@@ -147,7 +147,7 @@ def kms_verdict(account: AccountFacts, trail: TrailFacts) -> Verdict:
     return _PASS
 
 
-@rule("cloudtrail_kms_encryption_enabled", "trail")
+@rule("cloudtrail_kms_encryption_enabled", "trail", judges="key")
 def kms_encryption_enabled(account: AccountFacts, trail: TrailFacts) -> Result:
     return _judge_own_trail(account, trail, lambda: kms_verdict(account, trail),
                             f"Trail {trail.name} encrypts its logs with KMS key {trail.kms_key_id}.")

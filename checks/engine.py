@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
+from checks.arns import arn_region
 from checks.catalog import Control
 from checks.facts import AccountFacts, TrailFacts
 from checks.model import Finding, Result, sentence
@@ -77,14 +78,45 @@ SUBJECTS: dict[str, tuple[Callable[[AccountFacts], "list[Subject] | Result"], bo
 def evaluate(account: AccountFacts, controls: Sequence[Control], params: AuditParams | None = None) -> list[Finding]:
     """Findings of ``controls`` on ``account``, ordered. ``params``: the run's parameters; by default
     :class:`AuditParams` measured from when the facts were collected (or from now, for facts that say nothing)."""
-    params = params or AuditParams()
-    if params.now is None:  # the one place the clock is read; predicates measure from params.now
-        params = dataclasses.replace(params, now=account.collected_at or dt.datetime.now(dt.timezone.utc))
+    params = _with_now(account, params)
     rules = all_rules()
     chosen = [(control, _rule_for(control, rules)) for control in controls]
     findings = [_finding(account, params, control, r) for control, rule in chosen
                 for r in _results(account, rule, params)]
     return sorted(findings, key=Finding.sort_key)
+
+
+def evaluate_guests(account: AccountFacts, controls: Sequence[Control], params: AuditParams | None = None
+                    ) -> list[Finding]:
+    """Findings of ``controls`` on the resources of ``account`` that other accounts' trails use
+    (``guest_buckets``, ``guest_keys``; see checks/org_guests.py): each guest bucket is a subject of every
+    bucket-scope rule, each guest key of every rule that judges the trail's key (``judges="key"``), called
+    with the trail that uses it. Nothing else of the account is judged here."""
+    params = _with_now(account, params)
+    rules = all_rules()
+    chosen = [(control, _rule_for(control, rules)) for control in controls]
+    findings = [_finding(account, params, control, r) for control, rule in chosen
+                for subject in _guest_subjects(account, rule) for r in _call(rule, account, subject, params)]
+    return sorted(findings, key=Finding.sort_key)
+
+
+def _with_now(account: AccountFacts, params: AuditParams | None) -> AuditParams:
+    """``params`` (default: AuditParams()) with ``now`` set: the one place the clock is read; predicates
+    measure from params.now (the collection time, or now for facts that say nothing)."""
+    params = params or AuditParams()
+    if params.now is None:
+        params = dataclasses.replace(params, now=account.collected_at or dt.datetime.now(dt.timezone.utc))
+    return params
+
+
+def _guest_subjects(account: AccountFacts, rule: Rule) -> list[Subject]:
+    if rule.scope == "bucket":
+        return [Subject(f"bucket {name}", (t,), *_bucket_default(account, t))
+                for name, t in sorted(account.guest_buckets.items())]
+    if rule.judges == "key":
+        return [Subject(f"key {arn}", (t,), arn, arn_region(arn) or t.home_region)
+                for arn, t in sorted(account.guest_keys.items())]
+    return []
 
 
 def _rule_for(control: Control, rules: dict[str, Rule]) -> Rule:

@@ -264,3 +264,7 @@ class AccountFacts:
     collected_at: dt.datetime | None = None
     history: "HistoryFacts | None" = None  # checks.history.facts; None: not collected (history off or failed)
     lake: "LakeFacts | None" = None  # checks.collect.lake; None: not collected
+    # Organization runs only (checks/org_guests.py): this account's buckets and KMS keys that trails of OTHER
+    # accounts use and no trail visible here does, by bucket name / key ARN -> the using trail (the lowest ARN).
+    guest_buckets: dict[str, TrailFacts] = field(default_factory=dict)
+    guest_keys: dict[str, TrailFacts] = field(default_factory=dict)

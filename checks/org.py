@@ -22,13 +22,15 @@ Design decisions (docs/org.md explains them for users):
 """
 from __future__ import annotations
 
-import re
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from checks.model import AuditRun, Finding, Status
+from checks.org_accounts import (NothingToAudit, OrgAccount, _client, list_organization_accounts,
+                                  nothing_to_audit, select_accounts)
 from checks.org_coverage import attribute_coverage
+from checks.org_guests import guest_uses, settle_guests
 from checks.org_owners import ownership_evidence, resolve_bucket_owners
 from checks.org_procs import choose_processes
 from checks.org_sessions import ROLE_SESSION_NAME, SessionFactory, scrub
@@ -40,24 +42,13 @@ if TYPE_CHECKING:  # pragma: no cover - typing only; boto3 is imported lazily to
 
     from checks.catalog import Control
     from checks.facts import AccountFacts, TrailFacts
+    from checks.org_guests import GuestUse
 
 __all__ = ["audit_organization", "make_progress", "Progress", "OrgAccount", "list_organization_accounts",
            "ROLE_SESSION_NAME", "ACCOUNT_ERROR", "NothingToAudit"]
 
 DEFAULT_ROLE_NAME = "OrganizationAccountAccessRole"
 ACCOUNT_ERROR = "account_error"  # (kept for importers) Finding.outcome marks an account's per-control ERROR rows
-_ACCOUNT_ID = re.compile(r"^\d{12}$")
-
-
-class NothingToAudit(Exception):
-    """The run would audit no account: one sentence saying why (the CLI exits 2, a gate must not pass)."""
-
-
-@dataclass(frozen=True)
-class OrgAccount:
-    id: str
-    name: str
-    state: str  # ACTIVE | SUSPENDED | PENDING_CLOSURE | PENDING_ACTIVATION | CLOSED
 
 
 @dataclass
@@ -68,6 +59,7 @@ class _Outcome:
     error: str = ""  # the reason when the account could not be audited
     facts: "AccountFacts | None" = None  # collected, evaluated once every account is in (owners resolved)
     ownership: dict | None = None  # checks.org_owners.ownership_evidence, kept for merging shards
+    guests: "list[GuestUse] | None" = None  # its trails' buckets and keys another account owns (org_guests.py)
 
 
 # --- the default collector and engine (imported lazily); ``collect=``/``evaluate=`` replace them ----------
@@ -91,64 +83,12 @@ def _evaluate(facts: "AccountFacts", controls: Sequence["Control"], params: Audi
 # --- the organization ---------------------------------------------------------------------------------
 
 
-def _client(session: "boto3.Session", service: str):
-    from checks import sdk_config
-
-    # Run-level calls (organization, account list): short timeouts so that a dead endpoint stops the run
-    # in seconds (docs/org.md).
-    return session.client(service, config=sdk_config.run_level())
-
-
 def caller_identity(session: "boto3.Session") -> tuple[str, str]:
     """(account id, partition) of the caller; raises on bad credentials (the CLI exits 2)."""
     from checks import sdk_config
 
     ident = session.client("sts", config=sdk_config.identity()).get_caller_identity()
     return ident["Account"], ident["Arn"].split(":")[1]
-
-
-def list_organization_accounts(session: "boto3.Session") -> list[OrgAccount]:
-    """Every account of the organization (any state), sorted by id. Needs organizations:ListAccounts.
-
-    Raises NothingToAudit when an answer can't be read (no Accounts list, an entry without a 12-digit
-    Id): a garbled list must not shrink the organization silently.
-    """
-    from checks.collect.clients import check_answer
-
-    client = _client(session, "organizations")
-    client.meta.events.register("after-call", check_answer, unique_id="trailguard-check-answer")
-    from botocore.exceptions import BotoCoreError
-
-    accounts = []
-    try:
-        for page in client.get_paginator("list_accounts").paginate():
-            for a in page["Accounts"]:
-                if not isinstance(a, dict) or not _ACCOUNT_ID.match(str(a.get("Id", ""))):
-                    raise NothingToAudit(f"organizations:ListAccounts returned an account entry without a "
-                                         f"12-digit Id ({str(a)[:80]!r}); nothing was audited.")
-                # "State" (2025) supersedes "Status"; older endpoints and emulators only send Status.
-                accounts.append(OrgAccount(a["Id"], a.get("Name", ""), a.get("State") or a.get("Status") or ""))
-    except (BotoCoreError, KeyError, TypeError) as exc:
-        if isinstance(exc, BotoCoreError) and not type(exc).__name__ == "MalformedAnswer":
-            raise  # connection and credential errors: the CLI's one-sentence fatal messages
-        raise NothingToAudit(f"organizations:ListAccounts returned an answer that can't be read ({exc}); "
-                             "nothing was audited.") from None
-    return sorted(accounts, key=lambda a: a.id)
-
-
-def nothing_to_audit(org_accounts: Sequence[OrgAccount], accounts: Sequence[str] | None,
-                     exclude_accounts: Sequence[str] | None) -> str:
-    """Why a selection audits no account (the caller knows it is empty)."""
-    if not org_accounts:
-        return "organizations:ListAccounts listed no accounts; nothing was audited."
-    listed = {a.id for a in org_accounts}
-    exclude = set(exclude_accounts or ())
-    scope = (set(accounts) & listed) - exclude if accounts else listed - exclude
-    if not scope:
-        return (f"every account is excluded (--exclude-accounts/--accounts leave none of the {len(listed)} "
-                "accounts of the organization); nothing was audited.")
-    states = sorted({a.state or "no state" for a in org_accounts if a.id in scope})
-    return f"no ACTIVE account to audit ({len(scope)} selected, all {', '.join(states)}); nothing was audited."
 
 
 def _management_account_id(session: "boto3.Session", notes: list[str], org: dict | None = None) -> str | None:
@@ -167,41 +107,6 @@ def _management_account_id(session: "boto3.Session", notes: list[str], org: dict
         notes.append(f"organizations:DescribeOrganization failed ({code}): the management account is unknown, "
                      "so any organization trail seen counts as the organization's.")
         return None
-
-
-def select_accounts(
-    org_accounts: Sequence[OrgAccount],
-    accounts: Sequence[str] | None,
-    exclude_accounts: Sequence[str] | None,
-) -> tuple[list[str], list[str], list[str]]:
-    """(accounts to audit, requested ids not in the organization, notes), all sorted.
-
-    Raises ValueError for an id that is not 12 digits (a usage error, not an audit result).
-    """
-    for option, ids in (("--accounts", accounts or ()), ("--exclude-accounts", exclude_accounts or ())):
-        bad = [i for i in ids if not _ACCOUNT_ID.match(i)]
-        if bad:
-            raise ValueError(f"{option}: {', '.join(map(repr, bad))} is not a 12-digit AWS account id.")
-    by_id = {a.id: a for a in org_accounts}
-    exclude = set(exclude_accounts or ())
-    if accounts:
-        requested = sorted(set(accounts) - exclude)
-        unknown = [i for i in requested if i not in by_id]
-        scope = [by_id[i] for i in requested if i in by_id]
-    else:
-        unknown, scope = [], [a for a in org_accounts if a.id not in exclude]
-    chosen = sorted(a.id for a in scope if a.state == "ACTIVE")
-    notes = []
-    inactive = sorted((a for a in scope if a.state != "ACTIVE"), key=lambda a: a.id)
-    if inactive:
-        listed = ", ".join(f"{a.id} ({a.state or 'no state'})" for a in inactive)
-        notes.append(f"Skipped {len(inactive)} account(s) that are not ACTIVE: {listed}.")
-    if unknown:
-        notes.append(f"--accounts: {', '.join(unknown)} not in the organization; reported as ERROR.")
-    stray = sorted(exclude - set(by_id))
-    if stray:
-        notes.append(f"--exclude-accounts: {', '.join(stray)} not in the organization; nothing to exclude.")
-    return chosen, unknown, notes
 
 
 # --- one account ----------------------------------------------------------------------------------------
@@ -285,9 +190,9 @@ def audit_organization(
     ``progress`` is a :class:`checks.progress.Progress` (see :func:`make_progress`) or a plain
     ``callable(message)``. ``session_factory`` exists for tests (fake clocks, short expiries).
     ``account_filter`` keeps only the accounts (listed or requested) it accepts, after selection, so the
-    run notes stay the whole organization's; ``on_trails(trails_by_account, management_id, ownership)``
-    sees what coverage is judged from and each collected account's bucket-ownership evidence
-    (checks/org_owners.py). Both serve ``--shard`` (checks/org_shard.py). ``processes`` > 1 audits the
+    run notes stay the whole organization's; ``on_trails(trails_by_account, management_id, ownership, guests)``
+    sees what coverage is judged from, each collected account's bucket-ownership evidence
+    (checks/org_owners.py) and the guests this run judged (checks/org_guests.py). Both serve ``--shard`` (checks/org_shard.py). ``processes`` > 1 audits the
     accounts in that many processes of ``workers`` threads each (checks/org_procs.py; None: the cores
     available, fewer for small organizations); the report is the same. ``session_factory`` must then be
     importable by name (it is sent to the child processes). ``collect(session, account_id, controls)`` and
@@ -304,9 +209,14 @@ def audit_organization(
     if not chosen and not unknown:
         raise NothingToAudit(nothing_to_audit(org_accounts, accounts, exclude_accounts))
     notes.extend(select_notes)
+    selection = set(chosen)  # a guest's owner is judged when selected, in this run or another shard's
     if account_filter is not None:
         chosen, unknown = [a for a in chosen if account_filter(a)], [a for a in unknown if account_filter(a)]
     tag_keys = tuple(required_tag_keys or required_tags or ())
+
+    def make_factory() -> SessionFactory:
+        return session_factory(session, role_name=role_name, partition=partition, external_id=external_id,
+                               max_connections=workers)
 
     outcomes = [
         _Outcome(a, error_findings(a, controls, f"Account {a} is not an account of the organization; it was "
@@ -323,20 +233,23 @@ def audit_organization(
                                      session_factory=session_factory, progress=as_progress(progress),
                                      collect=collect, evaluate=evaluate)
     else:
-        factory = session_factory(session, role_name=role_name, partition=partition, external_id=external_id,
-                                  max_connections=workers)
+        factory = make_factory()
         outcomes += _run_pool(factory, chosen, caller=caller, controls=controls, tag_keys=tag_keys,
                               external_id=external_id, workers=workers, progress=as_progress(progress),
                               account_timeout=account_timeout, collect=collect)
         _evaluate_all(outcomes, controls, external_id, tag_keys, evaluate=evaluate)
+    extra, guests = settle_guests(outcomes, selection=selection, partition=partition, caller=caller,
+                                  controls=controls, make_factory=make_factory, tag_keys=tag_keys,
+                                  external_id=external_id, account_timeout=account_timeout)
     trails = {o.account_id: o.trails for o in outcomes}
     coverage = attribute_coverage(trails, management_id)
     if on_trails is not None:
-        on_trails(trails, management_id, {o.account_id: o.ownership for o in outcomes if o.ownership})
+        on_trails(trails, management_id, {o.account_id: o.ownership for o in outcomes if o.ownership},
+                  [g for entries in guests.values() for g in entries])
     for o in sorted(outcomes, key=lambda o: o.account_id):
         if o.error and o.account_id not in unknown:
             notes.append(f"Account {o.account_id} was not audited: {o.error}")
-    findings = [f for o in outcomes for f in o.findings]
+    findings = [f for o in outcomes for f in o.findings] + [f for found in extra.values() for f in found]
     findings.sort(key=lambda f: (*f.sort_key(), f.status.value, f.reason))
     return AuditRun(findings=findings, accounts=sorted(trails), coverage=coverage, notes=notes,
                     organization_id=org.get("Id", ""))
@@ -347,7 +260,7 @@ def _evaluate_all(outcomes: list[_Outcome], controls, external_id: str | None, t
     """Evaluate every collected account, after naming the owners of buckets another account of the run owns."""
     for o in outcomes:
         if o.facts is not None:
-            o.ownership = ownership_evidence(o.facts)
+            o.ownership, o.guests = ownership_evidence(o.facts), guest_uses(o.facts)
     collected = [o for o in outcomes if o.facts is not None]
     for o, facts in zip(collected, resolve_bucket_owners(o.facts for o in collected)):
         o.facts = facts  # owners named on copies: the collected facts are never mutated

@@ -58,12 +58,16 @@ def resolve_bucket_owners(all_facts: Iterable["AccountFacts"]) -> list["AccountF
 
 def ownership_evidence(facts: "AccountFacts") -> dict:
     """What a merge needs to name owners across runs: {"owns": the account's s3:ListBuckets names (None: not
-    listed), "unowned": its buckets owned elsewhere whose owner it could not tell}. Taken before
+    listed), "unowned": its buckets owned elsewhere whose owner it could not tell, "uses": the resources its
+    visible trails use (checks/org_guests.py: such a resource is judged in this account's own run)}. Taken before
     :func:`resolve_bucket_owners`, so it depends on the account alone, not on the accounts sharing its run."""
+    from checks.org_guests import resources_used
+
     owned = facts.owned_buckets
     return {"owns": None if owned is None else sorted(owned),
             "unowned": sorted(b.name for b in facts.buckets.values()
-                              if b.owned_elsewhere and b.owner_account_id is None)}
+                              if b.owned_elsewhere and b.owner_account_id is None),
+            "uses": resources_used(facts)}
 
 
 def name_owners(findings: Iterable["Finding"], evidence: Mapping[str, Mapping]) -> list["Finding"]:

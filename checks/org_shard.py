@@ -102,10 +102,11 @@ def audit_shard(shard: Shard, session, controls, **kwargs):
 
     seen: dict = {}
 
-    def keep(trails_by_account, management_id, ownership):
+    def keep(trails_by_account, management_id, ownership, guests):
         seen["evidence"] = coverage_evidence(trails_by_account, management_id, ownership)
+        seen["guests"] = guests
 
     run = audit_organization(session, controls, account_filter=shard.__contains__, on_trails=keep, **kwargs)
     run.shard = {"index": shard.index, "of": shard.count, "controls": [c.id for c in controls],
-                 "accounts": seen.get("evidence", {})}
+                 "accounts": seen.get("evidence", {}), "guests": seen.get("guests", [])}
     return run

@@ -25,7 +25,7 @@ def collect_buckets(clients: Clients, facts: AccountFacts, parts: set[str]) -> N
         if trail.s3_bucket_name:
             writers.setdefault(trail.s3_bucket_name, []).append(trail.owner_account_id)
     if "public" in parts or "all" in parts:
-        _account_pab(clients, facts)
+        read_account_pab(clients, facts)
     # Listed even without a trail bucket of its own: a log-archive account that sees no trail still owns the
     # buckets other accounts' trails write to, and an --org run (or a merge of shards) names it as their owner
     # only from this list (checks/org_owners.py). One call, whatever the account holds.
@@ -44,7 +44,7 @@ def collect_buckets(clients: Clients, facts: AccountFacts, parts: set[str]) -> N
             _not_listed(clients, bucket)
         else:
             bucket.owner_account_id, bucket.exists = facts.account_id, True
-            _read_bucket(clients, bucket, parts)
+            read_bucket(clients, bucket, parts)
 
 
 def _not_listed(clients: Clients, bucket: BucketFacts) -> None:
@@ -72,7 +72,7 @@ def _owned(clients: Clients, facts: AccountFacts) -> set[str] | str:
         return failure("s3:ListBuckets", f"account {facts.account_id}", exc)
 
 
-def _account_pab(clients: Clients, facts: AccountFacts) -> None:
+def read_account_pab(clients: Clients, facts: AccountFacts) -> None:
     try:
         got = clients.get("s3control").get_public_access_block(AccountId=facts.account_id)
         facts.account_public_access_block = _pab(got)
@@ -102,7 +102,7 @@ def _call(bucket: BucketFacts, fields: tuple[str, ...], api: str, fn: Callable, 
         return _FAILED
 
 
-def _read_bucket(clients: Clients, b: BucketFacts, parts: set[str]) -> None:
+def read_bucket(clients: Clients, b: BucketFacts, parts: set[str]) -> None:
     loc = _call(b, ("region",), "s3:GetBucketLocation",
                 lambda: clients.get("s3").get_bucket_location(Bucket=b.name))
     if loc is not _FAILED:

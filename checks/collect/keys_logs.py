@@ -13,11 +13,11 @@ def collect_keys(clients: Clients, facts: AccountFacts) -> None:
         if owner and owner != facts.account_id:
             facts.keys.setdefault(key_id, KeyFacts(arn=key_id, owner_account_id=owner))
             continue
-        key = _describe_key(clients, facts, key_id)
+        key = describe_key(clients, facts, key_id)
         facts.keys[key.arn] = key
 
 
-def _describe_key(clients: Clients, facts: AccountFacts, key_id: str) -> KeyFacts:
+def describe_key(clients: Clients, facts: AccountFacts, key_id: str) -> KeyFacts:
     kms = clients.get("kms", arn_region(key_id) or None)
     key = KeyFacts(arn=key_id, owner_account_id=facts.account_id)
     try:

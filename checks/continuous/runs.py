@@ -122,6 +122,7 @@ def audit_batch(session: "boto3.Session", cfg: RunConfig, account_ids: Sequence[
     parameter of that name is; bench/continuous_bench.py passes one that meters the calls."""
     from checks.org import _audit_account, _evaluate_all
     from checks.org_coverage import attribute_coverage
+    from checks.org_guests import settle_guests
     from checks.org_sessions import SessionFactory
     from checks.org_shard import coverage_evidence
 
@@ -133,14 +134,21 @@ def audit_batch(session: "boto3.Session", cfg: RunConfig, account_ids: Sequence[
     outcomes = [_audit_account(factory, account, own=(account == caller), controls=controls, tag_keys=(),
                                external_id=cfg.external_id) for account in account_ids]
     _evaluate_all(outcomes, controls, cfg.external_id)  # collect first, then judge, as checks.org does
+    # Guests (checks/org_guests.py): owners are judged when in the run's selection, in this batch or not.
+    manifest = _get_json(s3, cfg.bucket, f"runs/{run_id}/manifest.json") or {}
+    extra, guests = settle_guests(outcomes, selection=set(manifest.get("accounts") or account_ids),
+                                  partition=partition, caller=caller, controls=controls, make_factory=lambda: factory,
+                                  external_id=cfg.external_id)
     for outcome in outcomes:
         account = outcome.account_id
         trails = {account: outcome.trails}
-        run = AuditRun(findings=sorted(outcome.findings, key=lambda f: (*f.sort_key(), f.status.value, f.reason)),
+        found = [*outcome.findings, *extra.get(account, ())]
+        run = AuditRun(findings=sorted(found, key=lambda f: (*f.sort_key(), f.status.value, f.reason)),
                        accounts=[account], coverage=attribute_coverage(trails, management_id),
                        notes=[f"Account {account} was not audited: {outcome.error}"] if outcome.error else [],
                        shard={"controls": [c.id for c in controls],
-                              "accounts": coverage_evidence(trails, management_id, {account: outcome.ownership})})
+                              "accounts": coverage_evidence(trails, management_id, {account: outcome.ownership}),
+                              "guests": guests.get(account, [])})
         _put(s3, cfg.bucket, f"runs/{run_id}/accounts/{account}.json", account_report(run, controls))
         counts["accounts"] += 1
         counts["errors"] += bool(outcome.error)

@@ -11,6 +11,9 @@ Pure: text in, AuditRun out; reading files and rendering is the command's (check
   otherwise the inputs' coverage maps are joined as they are.
 - Bucket owners: a member's trail bucket owned by an account of another input is named from the inputs'
   ownership evidence (checks/org_owners.name_owners), as one run names it.
+- Guests: a bucket or key another account's trail uses is judged in its owner's row, by the owner's own
+  input or by the input that saw the trail; of those, the merge keeps what one run keeps
+  (checks/org_guests.merge_guest_findings).
 - Shards: when inputs say "shard K of N", all must agree on N and every K from 1 to N must be there
   once; a missing shard would silently shrink the organization to the shards that arrived.
 - Notes: every input carries the whole run's notes (skipped accounts, expired waivers) plus its own
@@ -23,6 +26,7 @@ import json
 from dataclasses import dataclass, field
 
 from checks.model import AuditRun, Finding
+from checks.org_guests import merge_guest_findings
 from checks.org_owners import name_owners
 from checks.org_shard import ACCOUNT_NOTE, coverage_from_evidence
 
@@ -60,10 +64,12 @@ def load_part(text: str, name: str) -> Part:
         findings = [_finding(f) for f in doc["findings"]]
     except (KeyError, TypeError, ValueError) as exc:
         raise MergeError(f"{name}: a finding is malformed ({type(exc).__name__}: {exc}).") from None
-    summary = doc["summary"]
-    return Part(name, findings, sorted(summary["accounts"]), dict(summary.get("coverage") or {}),
-                list(summary.get("notes") or []), dict(doc.get("shard") or {}),
-                str(summary.get("organization_id") or ""))
+    summary, shard = doc["summary"], dict(doc.get("shard") or {})
+    # A shard's findings may include another account's row on a guest it judged (checks/org_guests.py): the
+    # accounts it audited are those of its evidence; older reports without evidence: the summary's.
+    accounts = shard["accounts"] if isinstance(shard.get("accounts"), dict) else summary["accounts"]
+    return Part(name, findings, sorted(accounts), dict(summary.get("coverage") or {}),
+                list(summary.get("notes") or []), shard, str(summary.get("organization_id") or ""))
 
 
 def _check_shards(parts: list[Part]) -> None:
@@ -116,8 +122,10 @@ def merge_parts(parts: list[Part]) -> AuditRun:
                                  "one input.")
             owner[a] = p.name
     evidence = {a: e for p in parts for a, e in (p.shard.get("accounts") or {}).items()}
-    findings = sorted(name_owners((f for p in parts for f in p.findings), evidence),
-                      key=lambda f: (*f.sort_key(), f.status.value, f.reason))
+    failed = {m.group(1) for p in parts for note in p.notes if (m := ACCOUNT_NOTE.match(note))}
+    kept = merge_guest_findings([(p.findings, p.accounts, p.shard.get("guests") or ()) for p in parts],
+                                evidence, failed)
+    findings = sorted(name_owners(kept, evidence), key=lambda f: (*f.sort_key(), f.status.value, f.reason))
     if set(evidence) == set(owner):
         coverage = coverage_from_evidence(evidence)
     else:

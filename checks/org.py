@@ -214,9 +214,13 @@ def audit_organization(
         chosen, unknown = [a for a in chosen if account_filter(a)], [a for a in unknown if account_filter(a)]
     tag_keys = tuple(required_tag_keys or required_tags or ())
 
-    def make_factory() -> SessionFactory:
-        return session_factory(session, role_name=role_name, partition=partition, external_id=external_id,
-                               max_connections=workers)
+    made: list[SessionFactory] = []
+
+    def make_factory() -> SessionFactory:  # one per run: the guest step reuses the pool's assumed sessions
+        if not made:
+            made.append(session_factory(session, role_name=role_name, partition=partition,
+                                        external_id=external_id, max_connections=workers))
+        return made[0]
 
     outcomes = [
         _Outcome(a, error_findings(a, controls, f"Account {a} is not an account of the organization; it was "

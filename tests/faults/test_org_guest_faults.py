@@ -14,7 +14,6 @@ import json
 import threading
 
 import boto3
-import pytest
 from moto import mock_aws
 
 from checks.org_sessions import SessionFactory
@@ -98,17 +97,14 @@ def _apart(management: str, members: list[str]):
     raise AssertionError(f"no shard count of 2..7 separates {management} and {members}")
 
 
-@pytest.fixture(scope="module")
-def org_runs():
-    """{"base": the fault-free one run, fault: (one run, shards merged) with the archive's ListBuckets faulted}."""
+def _org_runs():
+    """(names, the fault-free one run, {fault: (one run, shards merged)}) with the archive's ListBuckets faulted."""
     from checks.merge.core import load_part, merge_parts
     from checks.org import audit_organization
     from checks.org_shard import Shard, audit_shard
     from checks.report import ReportOptions, render
-    from testkit.env import install_fake_credentials
     from testkit.org import member_session, seed_organization
 
-    install_fake_credentials()
     controls, runs = _controls(), {}
     with mock_aws():
         session = boto3.Session(region_name="us-east-1")
@@ -116,7 +112,7 @@ def org_runs():
         count, archive, member = _apart(management, members)
         bucket = _layout(session, archive, member)
         recorded = member_session(session, archive).client("s3").list_buckets()
-        runs["base"] = audit_organization(session, controls, workers=2, session_factory=_Factory)
+        base = audit_organization(session, controls, workers=2, session_factory=_Factory)
         for kind in FAULTS:
             FAULT.update(account=archive, kind=kind, recorded=recorded)
             try:
@@ -125,48 +121,39 @@ def org_runs():
                           for k in range(1, count + 1)]
             finally:
                 FAULT.clear()
-            merged = merge_parts([load_part(render("json", s, controls, ReportOptions()), f"shard-{k}.json")
-                                  for k, s in enumerate(shards, 1)])
-            runs[kind] = (whole, merged)
-    runs.update(archive=archive, member=member, bucket=bucket)
-    return runs
+            runs[kind] = (whole, merge_parts([load_part(render("json", s, controls, ReportOptions()), f"shard-{k}.json")
+                                              for k, s in enumerate(shards, 1)]))
+    return {"archive": archive, "member": member, "bucket": bucket}, base, runs
 
 
-def test_org_guest_fault_free_run_judges_the_members_bucket_in_the_archives_row(org_runs):
-    base = _outcome(org_runs["base"]).findings
-    rows = {k[0]: v[0] for k, v in base.items()
-            if k[1] == org_runs["archive"] and k[3] == f"arn:aws:s3:::{org_runs['bucket']}"}
-    assert rows and set(rows.values()) <= {"PASS", "FAIL"}  # judged there, not skipped
-    assert rows["s3_trail_bucket_versioning_enabled"] == "FAIL"  # moto's new bucket: never versioned
+def _rows(run) -> list[str]:
+    return sorted(json.dumps([f.control_id, f.account_id, f.region, f.resource, f.status.value, f.reason])
+                  for f in run.findings)
 
 
-@pytest.mark.parametrize("fault", FAULTS)
-def test_org_guest_archive_list_buckets_fault_keeps_the_invariant(org_runs, fault):
-    """One run: the archive's rows on the bucket turn ERROR naming s3:ListBuckets; nothing turns PASS or FAIL.
-    The member's rows stay NOT_APPLICABLE, only no longer naming the owner (nobody could)."""
+def test_org_guest_archive_list_buckets_every_fault_keeps_the_invariant_in_one_run_and_in_shards():
+    """Fault-free, the member's bucket is judged in the archive's row. With the archive's s3:ListBuckets
+    faulted (every class), in one run: the archive's rows on the bucket turn ERROR naming s3:ListBuckets and
+    nothing turns PASS or FAIL (the member's rows stay NOT_APPLICABLE, only no longer naming the owner: nobody
+    could); with the archive and the member in different shards (the member's shard probes the archive's
+    bucket list) the merge has the single run's findings. One test, so one xdist worker builds the runs."""
     from checks.org_owners import bucket_owner_reason
 
-    base, (whole, _) = _outcome(org_runs["base"]), org_runs[fault]
-    got = _outcome(whole)
-    unnamed = ("NOT_APPLICABLE", bucket_owner_reason(org_runs["bucket"], None))
-    renamed = {k for k, v in got.findings.items() if v == unnamed and base.findings[k][0] == "NOT_APPLICABLE"}
-    assert renamed and {k[1] for k in renamed} == {org_runs["member"]}
-    got.findings.update({k: base.findings[k] for k in renamed})
-    verdict = judge(("s3", "ListBuckets"), fault, base, got)
-    assert verdict.violations == []
-    erred = {k[0] for k, (status, reason) in got.findings.items() if k[1] == org_runs["archive"]
-             and status == "ERROR" and "s3:ListBuckets" in reason}
-    assert erred == {k[0] for k in base.findings if k[1] == org_runs["archive"] and org_runs["bucket"] in k[3]}
-
-
-@pytest.mark.parametrize("fault", FAULTS)
-def test_org_guest_archive_list_buckets_fault_shards_merge_to_the_single_run(org_runs, fault):
-    """The archive and the member in different shards (the member's shard probes the archive's bucket list):
-    the merge has the single run's findings."""
-    whole, merged = org_runs[fault]
-
-    def rows(run):
-        return sorted(json.dumps([f.control_id, f.account_id, f.region, f.resource, f.status.value, f.reason])
-                      for f in run.findings)
-
-    assert rows(merged) == rows(whole)
+    names, base_run, runs = _org_runs()
+    base = _outcome(base_run)
+    bucket_arn = f"arn:aws:s3:::{names['bucket']}"
+    judged = {k[0]: v[0] for k, v in base.findings.items() if k[1] == names["archive"] and k[3] == bucket_arn}
+    assert judged and set(judged.values()) <= {"PASS", "FAIL"}  # judged there, not skipped
+    assert judged["s3_trail_bucket_versioning_enabled"] == "FAIL"  # moto's new bucket: never versioned
+    unnamed = ("NOT_APPLICABLE", bucket_owner_reason(names["bucket"], None))
+    for fault, (whole, merged) in runs.items():
+        got = _outcome(whole)
+        renamed = {k for k, v in got.findings.items() if v == unnamed and base.findings[k][0] == "NOT_APPLICABLE"}
+        assert renamed and {k[1] for k in renamed} == {names["member"]}, fault
+        got.findings.update({k: base.findings[k] for k in renamed})
+        verdict = judge(("s3", "ListBuckets"), fault, base, got)
+        assert verdict.violations == [], fault
+        erred = {k[0] for k, (status, reason) in got.findings.items() if k[1] == names["archive"]
+                 and k[3] == bucket_arn and status == "ERROR" and "s3:ListBuckets" in reason}
+        assert erred == set(judged), fault
+        assert _rows(merged) == _rows(whole), fault

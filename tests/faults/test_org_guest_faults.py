@@ -3,7 +3,7 @@ the other accounts' s3:ListBuckets (the run's ownership evidence, or a shard's p
 outside it; checks/org_guests.py). When the log-archive account's s3:ListBuckets fails, nobody can name
 the owner: the bucket must not silently go unassessed (the member's rows say "owned by another account;
 audit that account", the archive's would say nothing). Same invariant as test_fault_sweep.py, on the
-archive's s3:ListBuckets x every fault class, in one run and in shards merged.
+archive's s3:ListBuckets x every fault class, in one run, in shards merged and in scheduled batches merged.
 
 The layout is the one AWS recommends: a member's trail writes to a bucket of a log-archive account.
 """
@@ -20,6 +20,9 @@ from checks.org_sessions import SessionFactory
 from sweep import FAULTS, Outcome, fault_answer, judge
 
 _ACTIVE = threading.local()  # the account whose calls the current thread makes (set by _Factory's sessions)
+# Batches cost five runs each: an error answer and a malformed 200 (the probe and the collector treat every
+# error class alike; the one run and the shards take all six).
+BATCH_FAULTS = ("denied", "missing-key")
 FAULT: dict = {}  # {"account", "kind", "recorded"}: fault that account's s3:ListBuckets
 
 
@@ -97,8 +100,24 @@ def _apart(management: str, members: list[str]):
     raise AssertionError(f"no shard count of 2..7 separates {management} and {members}")
 
 
+def _batches(session, controls, run_id: str, accounts: list[str]) -> list[str]:
+    """The scheduled audit (checks/continuous/runs.py), every account alone in its batch, merged: _rows."""
+    from checks.continuous.runs import RunConfig, audit_batch, list_accounts, merge_run
+
+    cfg = RunConfig(bucket="trailguard-results-faults", controls=tuple(c.id for c in controls))
+    listed = list_accounts(session, cfg, run_id)
+    for account in accounts:
+        audit_batch(session, cfg, [account], run_id=run_id, caller=listed["caller"], partition=listed["partition"],
+                    management_id=listed["management_id"], session_factory=_Factory)
+    merge_run(session, cfg, run_id)
+    report = session.client("s3").get_object(Bucket=cfg.bucket, Key=f"runs/{run_id}/report.json")["Body"].read()
+    return sorted(json.dumps([f["control_id"], f["account_id"], f["region"], f["resource"], f["status"], f["reason"]])
+                  for f in json.loads(report)["findings"])
+
+
 def _org_runs():
-    """(names, the fault-free one run, {fault: (one run, shards merged)}) with the archive's ListBuckets faulted."""
+    """(names, the fault-free one run, {fault: (one run, shards merged, batches merged)}) with the archive's
+    ListBuckets faulted."""
     from checks.merge.core import load_part, merge_parts
     from checks.org import audit_organization
     from checks.org_shard import Shard, audit_shard
@@ -112,6 +131,7 @@ def _org_runs():
         count, archive, member = _apart(management, members)
         bucket = _layout(session, archive, member)
         recorded = member_session(session, archive).client("s3").list_buckets()
+        session.client("s3").create_bucket(Bucket="trailguard-results-faults")
         base = audit_organization(session, controls, workers=2, session_factory=_Factory)
         for kind in FAULTS:
             FAULT.update(account=archive, kind=kind, recorded=recorded)
@@ -119,10 +139,12 @@ def _org_runs():
                 whole = audit_organization(session, controls, workers=2, session_factory=_Factory)
                 shards = [audit_shard(Shard(k, count), session, controls, workers=2, session_factory=_Factory)
                           for k in range(1, count + 1)]
+                batches = (_batches(session, controls, f"2026-03-{len(runs) + 1:02d}", sorted([management, *members]))
+                           if kind in BATCH_FAULTS else None)
             finally:
                 FAULT.clear()
             runs[kind] = (whole, merge_parts([load_part(render("json", s, controls, ReportOptions()), f"shard-{k}.json")
-                                              for k, s in enumerate(shards, 1)]))
+                                              for k, s in enumerate(shards, 1)]), batches)
     return {"archive": archive, "member": member, "bucket": bucket}, base, runs
 
 
@@ -131,12 +153,13 @@ def _rows(run) -> list[str]:
                   for f in run.findings)
 
 
-def test_org_guest_archive_list_buckets_every_fault_keeps_the_invariant_in_one_run_and_in_shards():
+def test_org_guest_archive_list_buckets_every_fault_keeps_the_invariant_in_every_org_mode():
     """Fault-free, the member's bucket is judged in the archive's row. With the archive's s3:ListBuckets
     faulted (every class), in one run: the archive's rows on the bucket turn ERROR naming s3:ListBuckets and
     nothing turns PASS or FAIL (the member's rows stay NOT_APPLICABLE, only no longer naming the owner: nobody
     could); with the archive and the member in different shards (the member's shard probes the archive's
-    bucket list) the merge has the single run's findings. One test, so one xdist worker builds the runs."""
+    bucket list), and in a scheduled audit of one account per batch, the merge has the single run's
+    findings. One test, so one xdist worker builds the runs."""
     from checks.org_owners import bucket_owner_reason
 
     names, base_run, runs = _org_runs()
@@ -146,7 +169,7 @@ def test_org_guest_archive_list_buckets_every_fault_keeps_the_invariant_in_one_r
     assert judged and set(judged.values()) <= {"PASS", "FAIL"}  # judged there, not skipped
     assert judged["s3_trail_bucket_versioning_enabled"] == "FAIL"  # moto's new bucket: never versioned
     unnamed = ("NOT_APPLICABLE", bucket_owner_reason(names["bucket"], None))
-    for fault, (whole, merged) in runs.items():
+    for fault, (whole, merged, batches) in runs.items():
         got = _outcome(whole)
         renamed = {k for k, v in got.findings.items() if v == unnamed and base.findings[k][0] == "NOT_APPLICABLE"}
         assert renamed and {k[1] for k in renamed} == {names["member"]}, fault
@@ -157,3 +180,5 @@ def test_org_guest_archive_list_buckets_every_fault_keeps_the_invariant_in_one_r
                  and k[3] == bucket_arn and status == "ERROR" and "s3:ListBuckets" in reason}
         assert erred == set(judged), fault
         assert _rows(merged) == _rows(whole), fault
+        assert batches is None or batches == _rows(whole), fault
+    assert {f for f, (_, _, b) in runs.items() if b is not None} == set(BATCH_FAULTS)

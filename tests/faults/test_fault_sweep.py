@@ -1,4 +1,5 @@
-"""Fail closed, proven: every API call the audit makes, under every fault class, on four account states.
+"""Fail closed, proven: every API call the audit makes, under every fault class, on five states (four
+account audits, and a log-archive account judging another account's bucket and key as --org guests).
 
 The invariant (issue 12): each finding of a faulted run is identical to the fault-free finding, or ERROR
 with a reason naming the failed API (or, for a FAIL, still FAIL on other evidence); nothing the

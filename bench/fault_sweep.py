@@ -1,4 +1,5 @@
-"""The fault sweep's table: every recorded operation x every fault class, over the four account states.
+"""The fault sweep's table: every recorded operation x every fault class, over the five states (the four
+account audits and the log-archive account judging a member's bucket and key as an --org run's guests).
 
     .venv/bin/python bench/fault_sweep.py            # prints the table and the totals (Markdown)
 
@@ -36,7 +37,7 @@ def main() -> int:
     start = time.perf_counter()
     for name, state in states.items():
         t0 = time.perf_counter()
-        _, verdicts = sweep(state.calls, state.account_id, live_controls(), state.collected_at)
+        _, verdicts = sweep(state.calls, state.account_id, live_controls(), state.collected_at, guests=state.guests)
         per_state[name] = (len({v.op for v in verdicts}), len(verdicts), time.perf_counter() - t0)
         for v in verdicts:
             runs += 1

@@ -15,7 +15,10 @@ log group that exists in your account", so a trail's log group is always its own
 The result must not depend on which accounts share a run. A shard (``--shard K/N``) or a scheduled batch
 may hold the trail but not the owner: it names a bucket's owner by listing the buckets (s3:ListBuckets) of
 the selected accounts outside it, lowest id first, until one lists the bucket (a key's owner is in its ARN),
-and judges the guest itself, in a row of the owner's account. It records each guest it judged
+and judges the guest itself, in a row of the owner's account. A bucket nobody can name an owner for while
+an account of the selection could not list its buckets (s3:ListBuckets failed, in its own run or in the
+probe) may be that account's: it gets ERROR rows there naming s3:ListBuckets (``Guests.unlisted``), so a
+failed list never makes a guest silently go unassessed. It records each guest it judged
 (``{"account", "resource", "trail"}``) next to the coverage evidence, and every account records the
 resources its visible trails use (``uses`` in checks/org_owners.ownership_evidence). ``trailguard merge``
 then keeps, per (owner, resource), only the findings judged with the lowest trail ARN, and none when the
@@ -77,32 +80,41 @@ class Guests:
     buckets: dict[str, TrailFacts] = field(default_factory=dict)
     keys: dict[str, TrailFacts] = field(default_factory=dict)
     user: str = ""  # the account whose run saw the first guest's trail (where a batch files the findings)
+    # Buckets nobody in the run could name an owner for while this account's s3:ListBuckets could not be read:
+    # it may own them, so they get ERROR rows here (fail closed) instead of silently no assessment anywhere.
+    unlisted: dict[str, TrailFacts] = field(default_factory=dict)
 
     def resources(self, partition: str) -> list[tuple[str, TrailFacts]]:
-        return sorted([(s3_bucket_arn(partition, n), t) for n, t in self.buckets.items()] + list(self.keys.items()),
+        buckets = {**self.unlisted, **self.buckets}
+        return sorted([(s3_bucket_arn(partition, n), t) for n, t in buckets.items()] + list(self.keys.items()),
                       key=lambda rt: rt[0])
 
 
 def plan_guests(uses: Iterable[GuestUse], *, selection: set[str], owners: Mapping[str, str],
                 home: Mapping[str, tuple[bool, Sequence[str] | None]], partition: str,
-                probe: Callable[[str], str | None] | None = None) -> dict[str, Guests]:
+                probe: Callable[[str], str | None] | None = None, unlisted: Iterable[str] = ()) -> dict[str, Guests]:
     """Owner -> its guests. ``owners``: bucket -> owner from the run's s3:ListBuckets evidence; ``probe``
     names the owner of a bucket nobody in the run lists (shards and batches; None: leave it unnamed);
-    ``home``: the run's accounts -> (could not be audited, resources its visible trails use or None)."""
+    ``home``: the run's accounts -> (could not be audited, resources its visible trails use or None);
+    ``unlisted``: the run's accounts whose s3:ListBuckets could not be read (the probe's are added): a bucket
+    left without an owner is ``Guests.unlisted`` of each of them."""
     chosen: dict[tuple[str, str, str], GuestUse] = {}
     for use in sorted(uses, key=lambda u: (u.kind, u.name, u.trail.arn, u.user)):
         owner = use.owner or owners.get(use.name) or (probe(use.name) if probe else None) or ""
-        if owner not in selection or owner == use.user:
-            continue
-        failed, used = home.get(owner, (False, None))
-        resource = s3_bucket_arn(partition, use.name) if use.kind == "bucket" else use.name
-        if failed or resource in (used or ()):
-            continue
-        chosen.setdefault((owner, use.kind, use.name), use)  # the lowest trail ARN (sorted above)
+        suspects = [owner] if owner else sorted({*unlisted, *getattr(probe, "unlisted", ())})
+        for suspect in suspects:
+            if suspect not in selection or suspect == use.user:
+                continue
+            failed, used = home.get(suspect, (False, None))
+            resource = s3_bucket_arn(partition, use.name) if use.kind == "bucket" else use.name
+            if failed or resource in (used or ()):
+                continue
+            # the lowest trail ARN (sorted above)
+            chosen.setdefault((suspect, use.kind if owner else "unlisted", use.name), use)
     plan: dict[str, Guests] = {}
     for (owner, kind, name), use in sorted(chosen.items()):
         guests = plan.setdefault(owner, Guests(owner, user=use.user))
-        (guests.buckets if kind == "bucket" else guests.keys)[name] = use.trail
+        {"bucket": guests.buckets, "key": guests.keys, "unlisted": guests.unlisted}[kind][name] = use.trail
     return plan
 
 
@@ -150,20 +162,26 @@ def _errors(guests: Guests, controls: Sequence["Control"], partition: str, cause
     return out
 
 
-def bucket_prober(list_buckets: Callable[[str], Iterable[str] | None], accounts: Sequence[str]
-                  ) -> Callable[[str], str | None]:
-    """name -> the first of ``accounts`` (sorted) whose bucket list holds it; each account listed at most once."""
-    listed: dict[str, frozenset[str]] = {}
+class bucket_prober:  # noqa: N801 - used as a function: name -> owner
+    """name -> the first of ``accounts`` (sorted) whose bucket list holds it; each account listed at most once.
+    ``unlisted``: the accounts listed so far whose list could not be read (None from ``list_buckets``)."""
 
-    def owner_of(name: str) -> str | None:
-        for account in sorted(accounts):
-            if account not in listed:
-                listed[account] = frozenset(list_buckets(account) or ())
-            if name in listed[account]:
+    def __init__(self, list_buckets: Callable[[str], Iterable[str] | None], accounts: Sequence[str]) -> None:
+        self._list, self._accounts = list_buckets, sorted(accounts)
+        self._listed: dict[str, frozenset[str] | None] = {}
+
+    @property
+    def unlisted(self) -> list[str]:
+        return sorted(a for a, names in self._listed.items() if names is None)
+
+    def __call__(self, name: str) -> str | None:
+        for account in self._accounts:
+            if account not in self._listed:
+                names = self._list(account)
+                self._listed[account] = None if names is None else frozenset(names)
+            if name in (self._listed[account] or ()):
                 return account
         return None
-
-    return owner_of
 
 
 def settle_guests(outcomes: Sequence, *, selection: set[str], partition: str, caller: str,
@@ -192,12 +210,18 @@ def settle_guests(outcomes: Sequence, *, selection: set[str], partition: str, ca
     probe = bucket_prober(lambda a: list_buckets(get_factory(), caller, a), outside) if outside else None
     plan = plan_guests(uses, selection=selection, partition=partition, probe=probe,
                        owners=owners_by_bucket({a: (o.ownership or {}).get("owns") for a, o in in_run.items()}),
-                       home={a: (bool(o.error), (o.ownership or {}).get("uses")) for a, o in in_run.items()})
+                       home={a: (bool(o.error), (o.ownership or {}).get("uses")) for a, o in in_run.items()},
+                       unlisted=[a for a, o in in_run.items() if o.ownership and o.ownership.get("owns") is None])
     extra: dict[str, list[Finding]] = {}
     evidence: dict[str, list[dict]] = {}
     for owner, guests in sorted(plan.items()):
         found = assess(guests, factory=get_factory(), caller=caller, partition=partition, controls=controls,
-                       tag_keys=tag_keys, external_id=external_id, account_timeout=account_timeout)
+                       tag_keys=tag_keys, external_id=external_id, account_timeout=account_timeout
+                       ) if guests.buckets or guests.keys else []
+        if guests.unlisted:
+            found += _errors(Guests(owner, buckets=guests.unlisted), controls, partition,
+                             f"s3:ListBuckets of account {owner} could not be read, so whether it owns the bucket "
+                             "is unknown")
         where = owner if owner in in_run else guests.user
         if owner in in_run:
             in_run[owner].findings = list(in_run[owner].findings) + found

@@ -1,4 +1,4 @@
-"""Fault-sweep fixtures: the four recorded states, built once per test run.
+"""Fault-sweep fixtures: the five recorded states, built once per test run.
 
 Building them deploys the demo stack into the emulator (seconds), so under pytest-xdist the first
 worker builds and pickles them and the others wait on a file lock and read the pickle.

@@ -1,6 +1,7 @@
 """The fault sweep's machinery (used by tests/faults and bench/fault_sweep.py; never by the audit).
 
-1. ``record``: run the real audit (collect_account + evaluate) against the emulator with a botocore hook
+1. ``record``: run the real audit (collect_account + evaluate; or, for an owner's guests, an organization
+   run's collect_guests + evaluate_guests) against the emulator with a botocore hook
    that keeps every call and its parsed answer. The (service, operation) pairs swept are the ones this
    run made: nothing is hand-listed.
 2. ``Replay``: a Session-like object whose clients answer every call from that recording (botocore's
@@ -161,6 +162,7 @@ class Replay:
 class Outcome:
     findings: dict[tuple, tuple[str, str]] = field(default_factory=dict)  # key -> (status, reason)
     aborted: str = ""
+    facts: Any = None  # the run's AccountFacts (states.py plans the archive's guests from the member's)
 
 
 class VirtualClock:
@@ -193,17 +195,28 @@ def run_options(end: dt.datetime):
     return HistoryOptions(end=end, pacer=Pacer(clock=clock, sleep=clock.sleep), board=Board())
 
 
-def audit(session, account_id: str, controls, collected_at: dt.datetime) -> Outcome:
+def audit(session, account_id: str, controls, collected_at: dt.datetime, guests=None) -> Outcome:
+    """One run: the account audit (collect_account + evaluate) or, with ``guests`` (a
+    checks.org_guests.Guests of ``account_id``), what an organization run does for that owner's guests
+    (collect_guests + evaluate_guests, the owner's credentials reading the buckets and keys that another
+    account's trail uses)."""
     from checks.collect import collect_account
-    from checks.engine import evaluate
+    from checks.collect.guests import collect_guests
+    from checks.engine import evaluate, evaluate_guests
 
     try:
-        facts = collect_account(session, account_id=account_id, controls=controls, history=run_options(collected_at))
+        if guests is None:
+            facts = collect_account(session, account_id=account_id, controls=controls,
+                                    history=run_options(collected_at))
+        else:
+            facts = collect_guests(session, account_id, session.get_partition_for_region(session.region_name),
+                                   buckets=guests.buckets, keys=guests.keys, controls=controls)
         facts.collected_at = collected_at  # delivery ages measured from the same instant in every run
-        found = evaluate(facts, controls)
+        found = (evaluate if guests is None else evaluate_guests)(facts, controls)
     except Exception as exc:  # the invariant's third clause: a fault never aborts the run
         return Outcome(aborted=f"{type(exc).__name__}: {exc}")
-    return Outcome({(f.control_id, f.account_id, f.region, f.resource): (f.status.value, f.reason) for f in found})
+    return Outcome({(f.control_id, f.account_id, f.region, f.resource): (f.status.value, f.reason) for f in found},
+                   facts=facts)
 
 
 @dataclass
@@ -240,17 +253,19 @@ def judge(op: tuple[str, str], fault: str, base: Outcome, got: Outcome) -> Verdi
 
 
 def sweep(calls: list[Call], account_id: str, controls, collected_at: dt.datetime,
-          faults=FAULTS, on_verdict: Callable[[Verdict], None] | None = None) -> tuple[Outcome, list[Verdict]]:
-    """Every recorded operation x every fault class, judged against the replayed fault-free run."""
+          faults=FAULTS, on_verdict: Callable[[Verdict], None] | None = None,
+          guests=None) -> tuple[Outcome, list[Verdict]]:
+    """Every recorded operation x every fault class, judged against the replayed fault-free run
+    (of :func:`audit`; ``guests``: the guest run of an organization's owner instead of the account audit)."""
     replay = Replay(calls)
-    base = audit(replay, account_id, controls, collected_at)
+    base = audit(replay, account_id, controls, collected_at, guests)
     verdicts = []
     for op in ops_of(calls):
         for fault in faults:
             if fault == "missing-key" and op in EMPTY_IS_VALID:
                 continue
             replay.fault = (*op, fault)
-            verdict = judge(op, fault, base, audit(replay, account_id, controls, collected_at))
+            verdict = judge(op, fault, base, audit(replay, account_id, controls, collected_at, guests))
             verdicts.append(verdict)
             if on_verdict:
                 on_verdict(verdict)

@@ -90,30 +90,33 @@ def _s5key_landed() -> bool:
     return result.status is not Status.NOT_APPLICABLE
 
 
-def assert_key_judged_in_owner(run, owner: str, key: str, trail_owner: str) -> None:
-    """S5KEY: the guest key's findings are in the owner's row on the key ARN, one per key control. With the
-    s5key branch merged each is a verdict (PASS or FAIL: the key exists, is Enabled, rotation was enabled);
-    before it, the key rules answer NOT_APPLICABLE "Trail ... is owned by account <trail owner>" for another
-    account's trail, which is all this branch alone can show. The integrator deletes the else-arm at merge."""
+def assert_key_judged_in_owner(run, owner: str, key: str, trail: str) -> None:
+    """S5KEY: the guest key's findings are in the owner's row on the key ARN, one per key control, judged with
+    the using trail of the lowest ARN ``trail``. With the s5key branch merged each is a verdict (PASS or FAIL;
+    the key exists, is Enabled and rotates) whose reason names that trail by ARN; before it, the key rules
+    answer NOT_APPLICABLE "Trail ... is owned by account <trail's account>" for another account's trail, which
+    is all this branch alone can show. The integrator deletes the else-arm at merge."""
     rows = _rows(run, owner, key)
     assert set(rows) == KEY_IDS and all(len(v) == 1 for v in rows.values()), rows
     for control_id, (finding,) in rows.items():
         if _s5key_landed():
             assert finding.status in (Status.PASS, Status.FAIL), (control_id, finding.reason)
+            assert trail in finding.reason, (control_id, finding.reason)
         else:
-            assert finding.status is Status.NOT_APPLICABLE and f"owned by account {trail_owner}" in finding.reason
+            assert finding.status is Status.NOT_APPLICABLE
+            assert f"owned by account {trail.split(':')[4]}" in finding.reason
 # ------------------------------------------------------------------------------------------------------------
 
 
 def test_guest_bucket_and_key_are_judged_once_in_the_owners_row_and_not_applicable_in_the_users():
     with mock_aws():
         session = boto3.Session(region_name="us-east-1")
-        management, owner, (user,), key, _ = _layout(session)
+        management, owner, (user,), key, (trail,) = _layout(session)
         run = org.audit_organization(session, CONTROLS, workers=3)
     assert set(EXPECTED) == BUCKET_IDS  # a new bucket-scope control needs its documented expectation here
     rows = _rows(run, owner, B_ARN)
     assert {c: [f.status for f in fs] for c, fs in rows.items()} == {c: [s] for c, s in EXPECTED.items()}
-    assert_key_judged_in_owner(run, owner, key, user)
+    assert_key_judged_in_owner(run, owner, key, trail)
     mine = _rows(run, user, B_ARN)
     assert set(mine) == BUCKET_IDS
     for control_id, (finding,) in mine.items():
@@ -129,7 +132,7 @@ def test_a_guest_used_by_several_trails_is_judged_once_per_control(owner_trail):
     the archive's own run judges them (its trail uses them) and the guest step adds nothing."""
     with mock_aws():
         session = boto3.Session(region_name="us-east-1")
-        _, owner, users, key, _ = _layout(session, writers=2, owner_trail=owner_trail)
+        _, owner, users, key, trails = _layout(session, writers=2, owner_trail=owner_trail)
         run = org.audit_organization(session, GUEST_CONTROLS, workers=3)
     rows = _rows(run, owner, B_ARN)
     assert {c: [f.status for f in fs] for c, fs in rows.items()} == {c: [s] for c, s in EXPECTED.items()}
@@ -139,7 +142,7 @@ def test_a_guest_used_by_several_trails_is_judged_once_per_control(owner_trail):
         assert all(len(v) == 1 for v in keyed.values())
         assert all(f.status in (Status.PASS, Status.FAIL) for (f,) in keyed.values())
     else:
-        assert_key_judged_in_owner(run, owner, key, min(users))
+        assert_key_judged_in_owner(run, owner, key, min(trails))  # the lowest trail ARN is the one judged with
     for user in users:
         assert {f.status for fs in _rows(run, user, B_ARN).values() for f in fs} == {Status.NOT_APPLICABLE}
 

@@ -54,6 +54,7 @@ class _Calls(list):
         super().__init__()
         self.params: list[tuple[str, str, str]] = []
         self.key = ""
+        self.user_shard = ""  # "K/2": the shard holding the guest's user, not its owner
 
     def clear(self) -> None:
         super().clear()
@@ -89,7 +90,7 @@ def recorded_calls(monkeypatch):
         _, members = seed_organization(session, 2)
         create_trail(session, "org-trail", "org-trail-bucket", organization=True)
         owner, user = _apart(session, members)
-        calls.key = archive(session, owner, GUEST_BUCKET)
+        calls.key, calls.user_shard = archive(session, owner, GUEST_BUCKET), f"{shard_of(user, 2)}/2"
         writer_trail(session, user, "guest-trail", GUEST_BUCKET, calls.key)
         monkeypatch.setattr(BaseClient, "_make_api_call", recording)
         yield calls
@@ -122,3 +123,5 @@ def test_subcommand_makes_read_only_calls_only(recorded_calls, argv, capsys, tmp
     if argv[0] == "audit" and "--org" in argv and "--shard" not in argv:  # the guest step ran, read-only
         assert {("s3", "GetBucketVersioning", GUEST_BUCKET), ("kms", "DescribeKey", recorded_calls.key)} <= set(
             recorded_calls.params)
+    if recorded_calls.user_shard in argv:  # the s3:ListBuckets probe named the owner in the other shard: it read B
+        assert ("s3", "GetBucketVersioning", GUEST_BUCKET) in recorded_calls.params

@@ -81,3 +81,32 @@ def test_guests_judged_by_the_users_shard_merge_to_the_single_run(owner_uses_it)
     assert _json(merged) == _json(whole)
     in_owner = [f for f in merged.findings if f.account_id == owner and f.resource == B_ARN]
     assert sorted(f.control_id for f in in_owner) == sorted(BUCKET_IDS)  # once per control, from one shard
+
+
+def test_scheduled_run_whose_archive_batch_failed_keeps_no_guest_rows_for_it():
+    """The writer's batch judges the archive's guests (the archive is in the run's selection); the archive's
+    own batch never reports. merge_run files the archive as "not audited" (ERROR rows naming the failed batch),
+    and, as a single run keeps no guest rows for an account it could not audit, the writer's guest rows go."""
+    from checks.continuous.runs import BATCH_FAILED, RunConfig, audit_batch, list_accounts, merge_run
+
+    controls = [c for c in CONTROLS if c.id in BUCKET_IDS]
+    with mock_aws():
+        session = boto3.Session(region_name="us-east-1")
+        management, (owner, user) = seed_organization(session, 2)
+        key = archive(session, owner, BUCKET)
+        allow_writers(session, owner, BUCKET, [writer_trail(session, user, "own", BUCKET, key)])
+        session.client("s3").create_bucket(Bucket="trailguard-results-guests")
+        cfg = RunConfig(bucket="trailguard-results-guests", controls=tuple(c.id for c in controls))
+        listed = list_accounts(session, cfg, "2026-03-02")
+        for account in (management, user):  # the archive's batch is lost
+            audit_batch(session, cfg, [account], run_id="2026-03-02", caller=listed["caller"],
+                        partition=listed["partition"], management_id=listed["management_id"])
+        reports = session.client("s3")
+        batch = json.loads(reports.get_object(Bucket=cfg.bucket, Key=f"runs/2026-03-02/accounts/{user}.json")
+                           ["Body"].read())
+        merge_run(session, cfg, "2026-03-02")
+        ours = json.loads(reports.get_object(Bucket=cfg.bucket, Key="runs/2026-03-02/report.json")["Body"].read())
+    judged = [f for f in batch["findings"] if f["account_id"] == owner and f["resource"] == B_ARN]
+    assert sorted(f["control_id"] for f in judged) == sorted(BUCKET_IDS)  # the writer's batch did judge them
+    rows = [f for f in ours["findings"] if f["account_id"] == owner]
+    assert rows and all(f["status"] == "ERROR" and f["outcome"] == BATCH_FAILED for f in rows), rows

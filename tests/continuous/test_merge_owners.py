@@ -110,6 +110,11 @@ def test_scheduled_audit_names_the_owner_across_batches_of_one_account_even_an_o
     assert _TIME.sub("<time>", json.dumps(ours, indent=1)) == _json(whole, controls)
     named = [f for f in ours["findings"] if f["account_id"] in (management, writer)]
     assert named and all(f"owned by account {archive};" in f["reason"] for f in named)
+    # and the archive's row judges the bucket (a guest: no trail it sees uses it), once per control, though the
+    # writer's batch alone saw the trail and named the owner by listing the other accounts' buckets
+    judged = [(f["control_id"], f["status"]) for f in ours["findings"]
+              if f["account_id"] == archive and f["resource"] == f"arn:aws:s3:::{ARCHIVE_BUCKET}"]
+    assert sorted(c for c, _ in judged) == sorted(BUCKET_CONTROLS) and {s for _, s in judged} <= {"PASS", "FAIL"}
 
 
 A, B, C = "111111111111", "222222222222", "333333333333"

@@ -3,9 +3,11 @@ single `--org` run's JSON byte for byte (generated_at aside) with the same exit 
 
 The organizations vary what crosses accounts: an organization trail (logging or not) seen only from the
 management account (moto) or also as shadows in members (AWS, via testkit/org.OrgTrailShadows), so
-coverage must be recomputed across shards; members' own trails; members whose role can't be assumed
-(ERROR rows and notes); a closed account (a selection note in every shard); `--accounts` ids outside the
-organization; expired waivers (run notes after the account notes).
+coverage must be recomputed across shards; members' own trails; members' own trails writing to a bucket (and
+encrypting with a KMS key) of ANOTHER member, judged once in that owner's row whichever shard holds it
+(checks/org_guests.py; testkit/guests.py); members whose role can't be assumed
+(ERROR rows and notes; the guests' owner among them); a closed account (a selection note in every shard);
+`--accounts` ids outside the organization; expired waivers (run notes after the account notes).
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ from checks.catalog import all_controls
 from checks.merge.core import controls_of, load_part, merge_parts
 from checks.model import Severity
 from checks.org_shard import Shard, audit_shard
+from testkit.guests import archive, writer_trail
 from testkit.org import (OrgTrailShadows, create_trail, deny_assume_role, factory_installing,
                                 member_session, seed_organization)
 from checks.report import ReportOptions, render
@@ -40,8 +43,15 @@ def _random_org(rnd: random.Random, session):
     if rnd.random() < 0.7:
         org_trail = create_trail(session, "org-trail", f"org-bucket-{rnd.randrange(10**6):06d}", organization=True,
                                  logging=rnd.random() < 0.8)
+    # a member (not the last: it may be closed) owns a bucket and key that other members' trails (maybe its own) use
+    owner = rnd.choice(members[:-1])
+    key = archive(session, owner, f"guest-bucket-{owner}", hardened=rnd.random() < 0.5)
+    others = [m for m in members if m != owner]
+    writers = set(rnd.sample(others, rnd.randint(1, len(others)))) if others else set()
     for i, m in enumerate(members):
-        if rnd.random() < 0.35:
+        if m in writers or (m == owner and rnd.random() < 0.25):
+            writer_trail(session, m, f"guest-{i}", f"guest-bucket-{owner}", key if rnd.random() < 0.7 else None)
+        elif rnd.random() < 0.35:
             create_trail(member_session(session, m), f"own-{i}", f"own-bucket-{m}", logging=rnd.random() < 0.7,
                          multi_region=rnd.random() < 0.8)
     denied = [m for m in members if rnd.random() < 0.25]
@@ -50,8 +60,10 @@ def _random_org(rnd: random.Random, session):
         session.client("organizations").close_account(AccountId=members[-1])
     options = {}
     if rnd.random() < 0.4:
-        options["accounts"] = sorted(rnd.sample([management, *members], rnd.randint(1, len(members))) +
-                                     ["999999999999"])
+        chosen = set(rnd.sample([management, *members], rnd.randint(1, len(members))))
+        if writers and rnd.random() < 0.7:  # keep a guest's owner and a user in the selection
+            chosen |= {owner, min(writers)}
+        options["accounts"] = sorted(chosen) + ["999999999999"]
     shadows = org_trail is not None and rnd.random() < 0.5
     factory = factory_installing(OrgTrailShadows(session, org_trail).install) if shadows else None
     return options, ({"session_factory": factory} if factory else {})

@@ -5,12 +5,16 @@ Child processes are fresh interpreters (spawn), so the emulator must be a server
 visible to them. The organizations vary what crosses processes: an organization trail (logging or not) owned
 by the management account, so coverage joins accounts of different processes; members' own trails, some
 writing to a bucket another member owns (the owner is named across processes, checks/org_owners.py);
-members whose role can't be assumed (ERROR rows and notes, made in the children); a closed account and
+a "guest" layout (testkit/guests.py): a member's trail writing to, and encrypting with, the bucket and KMS key
+of an archive member that sees no trail using them, the two in different processes, so the parent's guest
+step judges them in the archive's row (checks/org_guests.py); members whose role can't be assumed
+(ERROR rows and notes, made in the children); a closed account and
 ``--accounts`` ids outside the organization (made in the parent).
 """
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import random
 import re
@@ -25,6 +29,7 @@ from org_proc_factory import DENY_ENV, PID_DIR_ENV, DenyingFactory, collect_noti
 
 from checks import org  # noqa: E402
 from checks.catalog import all_controls  # noqa: E402
+from testkit.guests import archive, writer_trail  # noqa: E402
 from testkit.org import create_trail, member_session, seed_organization  # noqa: E402
 from checks.progress import Progress  # noqa: E402
 from checks.report import ReportOptions, render  # noqa: E402
@@ -42,7 +47,8 @@ def timeless(text: str) -> str:
     return _TIME.sub("<time>", text)
 
 
-def _random_org(rnd: random.Random, session) -> tuple[dict, list[str], list[str]]:
+def _random_org(rnd: random.Random, session, processes: int) -> tuple[dict, list[str], list[str], str]:
+    """(options, denied role ARNs, accounts, the guest archive's bucket ARN)."""
     management, members = seed_organization(session, rnd.randint(3, 7))
     if rnd.random() < 0.7:
         create_trail(session, "org-trail", f"org-bucket-{rnd.randrange(10**6):06d}", organization=True,
@@ -64,7 +70,30 @@ def _random_org(rnd: random.Random, session) -> tuple[dict, list[str], list[str]
     if rnd.random() < 0.4:
         options["accounts"] = sorted(rnd.sample([management, *members], rnd.randint(3, len(members))) +
                                      ["999999999999"])
-    return options, denied, [management, *members]
+    guest = _guests_apart(session, [*members[:-1], management], denied, processes, options)
+    return options, denied, [management, *members], guest
+
+
+def _guests_apart(session, accounts: list[str], denied: list[str], processes: int, options: dict) -> str:
+    """An archive account's bucket and key used by another account's trail, in another process: the first such
+    pair of assumable accounts (moto's ids are random), or the first with a new member made until one lands in
+    another process. No random draw: the seeds' other choices stay as they were."""
+    from checks.org_shard import shard_of
+
+    ok = [a for a in accounts if f"arn:aws:iam::{a}:role/{ROLE}" not in denied]
+    pair = next(((o, u) for o in ok for u in ok if shard_of(o, processes) != shard_of(u, processes)), None)
+    for i in range(20):
+        if pair:
+            break
+        made = session.client("organizations").create_account(AccountName=f"guest-{i}", Email=f"guest-{i}@example.test")
+        new = made["CreateAccountStatus"]["AccountId"]
+        pair = (ok[0], new) if shard_of(new, processes) != shard_of(ok[0], processes) else None
+    owner, user = pair  # moto lets the management account's role be assumed too
+    key = archive(session, owner, f"guest-archive-{owner}")
+    writer_trail(session, user, "guest-trail", f"guest-archive-{owner}", key)
+    if "accounts" in options:
+        options["accounts"] = sorted(set(options["accounts"]) | {owner, user})
+    return f"arn:aws:s3:::guest-archive-{owner}"
 
 
 class Counting(Progress):
@@ -99,7 +128,8 @@ def server_env(moto_server, moto_reset, monkeypatch):
 def test_processes_report_equals_the_single_process_report(seed, server_env, monkeypatch, tmp_path):
     rnd = random.Random(seed)
     session = boto3.Session(region_name="us-east-1")
-    options, denied, _ = _random_org(rnd, session)
+    processes = 2 + seed % 3  # 2, 3, 4
+    options, denied, _, guest = _random_org(rnd, session, processes)
     monkeypatch.setenv(DENY_ENV, ",".join(denied))
     kwargs = dict(workers=rnd.randint(1, 4), session_factory=DenyingFactory, **options)
 
@@ -108,7 +138,9 @@ def test_processes_report_equals_the_single_process_report(seed, server_env, mon
         return timeless(render("json", run, CONTROLS, ReportOptions(generated_at=AT)))
 
     single = report(1)
-    processes = 2 + seed % 3  # 2, 3, 4
+    owner = guest.split("-")[-1]
+    judged = [f for f in json.loads(single)["findings"] if f["account_id"] == owner and f["resource"] == guest]
+    assert {f["status"] for f in judged} <= {"PASS", "FAIL"} and len(judged) >= 8  # the guest step ran
     progress = Counting()
     monkeypatch.setenv(PID_DIR_ENV, str(tmp_path))
     assert report(processes, progress, collect=collect_noting_process) == single
@@ -126,7 +158,7 @@ def test_a_shard_audited_by_processes_equals_the_shard_audited_by_one(server_env
 
     rnd = random.Random(11)
     session = boto3.Session(region_name="us-east-1")
-    options, denied, _ = _random_org(rnd, session)
+    options, denied, _, _ = _random_org(rnd, session, 2)  # the guest's user and owner in different shards
     monkeypatch.setenv(DENY_ENV, ",".join(denied))
 
     def report(processes: int, **hooks) -> str:

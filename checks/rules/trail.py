@@ -159,8 +159,9 @@ def own_key_of_foreign_trail(account: AccountFacts, trail: TrailFacts) -> KeyFac
 
 
 def guest_key_state(key: KeyFacts, trail: TrailFacts) -> Result:
-    """CT-07 in the key's owner for another account's trail: the key can decrypt the trail's logs only while it
-    is Enabled. The trail is named by its ARN (it is another account's; a name alone is ambiguous)."""
+    """CT-07 in the key's owner for another account's trail: CloudTrail can encrypt the trail's logs with the key
+    only while it is Enabled ("If encryption is enabled on a trail and the KMS key is disabled ... CloudTrail is
+    unable to deliver logs", CloudTrail User Guide). The trail is named by its ARN (it is another account's)."""
     used = f"KMS key {key.arn} used by trail {trail.arn}"
     if key.exists is False:
         return Result.failed(f"{used} does not exist.", resource=key.arn)
@@ -176,6 +177,8 @@ def guest_key_state(key: KeyFacts, trail: TrailFacts) -> Result:
 def kms_encryption_enabled(account: AccountFacts, trail: TrailFacts) -> Result:
     if (key := own_key_of_foreign_trail(account, trail)) is not None:
         return guest_key_state(key, trail)
+    if trail.kms_key_id is None and foreign_trail(account, trail):  # the key may be ours: fail closed
+        return Result.error(sentence(missing(trail, "kms_key_id", "cloudtrail:DescribeTrails")))
     return _judge_own_trail(account, trail, lambda: kms_verdict(account, trail),
                             f"Trail {trail.name} encrypts its logs with KMS key {trail.kms_key_id}.")
 

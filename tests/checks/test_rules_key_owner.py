@@ -53,9 +53,10 @@ def described(arn: str, owner: str, **kw) -> KeyFacts:
     return KeyFacts(arn=arn, **{**base, **kw})
 
 
-def seen_from(account_id: str, *keys: KeyFacts, key: str = O_KEY) -> AccountFacts:
-    """``account_id``'s facts with the organization trail (a shadow outside M) encrypting with ``key``; a key
-    this account does not own is recorded the way the collector records it: its ARN and owner only."""
+def seen_from(account_id: str, *keys: KeyFacts, key: str | None = O_KEY) -> AccountFacts:
+    """``account_id``'s facts with the organization trail (a shadow outside M) encrypting with ``key`` (None:
+    DescribeTrails did not say); a key this account does not own is recorded the way the collector records it:
+    its ARN and owner only."""
     known = {k.arn: k for k in keys}
     for arn in (O_KEY, M_KEY):
         if arn == key and arn not in known:
@@ -104,6 +105,10 @@ ROWS = [
      f"kms:DescribeKey did not report the state of {USED}.", O_KEY),
     ("O-ct07-not-found", CT07, in_o(exists=False, key_state=None, key_manager=None, rotation_enabled=None), FAIL,
      f"{USED} does not exist.", O_KEY),
+    ("O-setting-unknown", CT07, seen_from(O, key=None), ERROR,
+     "cloudtrail:DescribeTrails did not report kms_key_id for trail org.", ""),
+    ("O-rotation-setting-unknown", ROTATION, seen_from(O, key=None), ERROR,
+     "cloudtrail:DescribeTrails did not report the KMS key of trail org.", ""),
     # The same trail seen from M (its owner): the key is O's; CT-07 judges M's own setting.
     ("M-rotation", ROTATION, seen_from(M), N_A, f"KMS key {O_KEY} is owned by account {O}.", ""),
     ("M-lockout", LOCKOUT, seen_from(M), N_A, f"KMS key {O_KEY} is owned by account {O}.", ""),

@@ -128,14 +128,15 @@ def trail_key(account: AccountFacts, trail: TrailFacts) -> KeyFacts | Result:
         return Result.not_applicable(f"Trail {trail.name} does not encrypt with a KMS key.")
     key = find_key(account, trail.kms_key_id)
     if key is None:
-        return owned_elsewhere(account, arn_account(trail.kms_key_id), f"KMS key {trail.kms_key_id}") or Result.error(
+        return owned_elsewhere(account, arn_account(trail.kms_key_id), f"KMS key {trail.kms_key_id}",
+                               resource=trail.kms_key_id) or Result.error(
             f"kms:DescribeKey did not report key {trail.kms_key_id} used by trail {trail_label(account, trail)}.")
     if key.exists is False:
         return Result.failed(f"KMS key {key.arn} of trail {trail_label(account, trail)} does not exist.",
                              resource=key.arn)
     if key.key_manager is None and key.errors.get("key_manager"):
         return Result.error(sentence(key.errors["key_manager"]), resource=key.arn)
-    return owned_elsewhere(account, key.owner_account_id, f"KMS key {key.arn}") or key
+    return owned_elsewhere(account, key.owner_account_id, f"KMS key {key.arn}", resource=key.arn) or key
 
 
 # --- CloudWatch Logs --------------------------------------------------------------------------------

@@ -110,16 +110,18 @@ ROWS = [
     ("O-rotation-setting-unknown", ROTATION, seen_from(O, key=None), ERROR,
      "cloudtrail:DescribeTrails did not report the KMS key of trail org.", ""),
     # The same trail seen from M (its owner): the key is O's; CT-07 judges M's own setting.
-    ("M-rotation", ROTATION, seen_from(M), N_A, f"KMS key {O_KEY} is owned by account {O}.", ""),
-    ("M-lockout", LOCKOUT, seen_from(M), N_A, f"KMS key {O_KEY} is owned by account {O}.", ""),
+    ("M-rotation", ROTATION, seen_from(M), N_A, f"KMS key {O_KEY} is owned by account {O}.", O_KEY),
+    ("M-lockout", LOCKOUT, seen_from(M), N_A, f"KMS key {O_KEY} is owned by account {O}.", O_KEY),
     ("M-ct07-setting", CT07, seen_from(M), PASS, f"Trail org encrypts its logs with KMS key {O_KEY}.", ""),
     # A member seeing the organization trail whose key M owns: N/A naming M, the key's owner.
-    ("A-rotation-m-key", ROTATION, seen_from(A, key=M_KEY), N_A, f"KMS key {M_KEY} is owned by account {M}.", ""),
-    ("A-lockout-m-key", LOCKOUT, seen_from(A, key=M_KEY), N_A, f"KMS key {M_KEY} is owned by account {M}.", ""),
+    ("A-rotation-m-key", ROTATION, seen_from(A, key=M_KEY), N_A, f"KMS key {M_KEY} is owned by account {M}.",
+     M_KEY),
+    ("A-lockout-m-key", LOCKOUT, seen_from(A, key=M_KEY), N_A, f"KMS key {M_KEY} is owned by account {M}.",
+     M_KEY),
     ("A-ct07-m-key", CT07, seen_from(A, key=M_KEY), N_A,
      f"Trail {TRAIL_ARN} is owned by account {M}; it is assessed in that account.", ""),
     # ... and whose key O owns: still not A's.
-    ("A-rotation-o-key", ROTATION, seen_from(A), N_A, f"KMS key {O_KEY} is owned by account {O}.", ""),
+    ("A-rotation-o-key", ROTATION, seen_from(A), N_A, f"KMS key {O_KEY} is owned by account {O}.", O_KEY),
     ("A-ct07-o-key", CT07, seen_from(A), N_A,
      f"Trail {TRAIL_ARN} is owned by account {M}; it is assessed in that account.", ""),
     # Own trail, own key (M's trail with M's key, seen from M): unchanged.

@@ -110,7 +110,7 @@ _ct(
     ref="CT-07",
     id="cloudtrail_kms_encryption_enabled",
     policy_kind="resource",
-    pass_when="`KmsKeyId` set, and an own key is not Disabled/PendingDeletion",
+    pass_when="`KmsKeyId` set, and a key this account owns is `Enabled` (also for another account's trail)",
     collects=frozenset({"keys"}),
     title="Trail logs are encrypted with a KMS key (SSE-KMS)",
     severity=Severity.MEDIUM,

@@ -4,6 +4,12 @@ Every predicate starts from a trail and looks its supporting resource up in the 
 same code judges a live account (collectors) and a Pulumi stack (the policy adapter). Lookups that fail
 are ERROR naming the API that left the fact unknown; resources owned by another account are
 NOT_APPLICABLE, because only their owner can change them.
+
+A resource is assessed in the account that owns it, whoever owns the trail. A KMS key, like a bucket, may be
+a third account's (the management account's organization trail encrypting with a security account's key,
+the layout AWS SRA uses): the key rules judge it in the key's owner, including for another account's trail
+that the owner sees (a shadow) or is given by an organization run, and are NOT_APPLICABLE naming the owner
+everywhere else. A log group is always the trail owner's (see :func:`_own_trail`).
 """
 from __future__ import annotations
 
@@ -12,13 +18,17 @@ from checks.model import Result
 from checks.params import AuditParams
 from checks.rules import rule
 from checks.rules.bucket_exposure import as_list
-from checks.rules.subjects import bucket_arn, bucket_fact, owned_elsewhere, trail_key, trail_log_group
+from checks.rules.subjects import bucket_arn, bucket_fact, owned_elsewhere, trail_key, trail_label, trail_log_group
 
 SSE_KMS = ("aws:kms", "aws:kms:dsse")
 _SOURCE_ARN_OPERATORS = ("StringEquals", "StringLike", "ArnEquals", "ArnLike")
 
 
 def _own_trail(account: AccountFacts, trail: TrailFacts) -> Result | None:
+    """NOT_APPLICABLE for another account's trail, for the log-group rules only: a trail's log group is always
+    its owner's. CreateTrail's API reference says of CloudWatchLogsLogGroupArn "You must use a log group that
+    exists in your account", so the trail's owner assesses it. (A KMS key may be a third account's: the key
+    rules ask :func:`trail_key`, which judges a key where it lives.)"""
     return owned_elsewhere(account, trail.owner_account_id, f"Trail {trail.name}")
 
 
@@ -27,7 +37,7 @@ def _own_trail(account: AccountFacts, trail: TrailFacts) -> Result | None:
 
 @rule("kms_trail_key_rotation_enabled", "trail", judges="key")
 def kms_trail_key_rotation_enabled(account: AccountFacts, trail: TrailFacts) -> Result:
-    key = _own_trail(account, trail) or trail_key(account, trail)
+    key = trail_key(account, trail)
     if isinstance(key, Result):
         return key
     if key.key_manager == "AWS":
@@ -35,14 +45,15 @@ def kms_trail_key_rotation_enabled(account: AccountFacts, trail: TrailFacts) -> 
     if key.rotation_enabled is None:
         return Result.error(key.errors.get("rotation_enabled")
                             or f"kms:GetKeyRotationStatus did not answer for key {key.arn}.", resource=key.arn)
+    used = f"KMS key {key.arn} of trail {trail_label(account, trail)}"
     if key.rotation_enabled:
-        return Result.passed(f"KMS key {key.arn} of trail {trail.name} rotates automatically.", resource=key.arn)
-    return Result.failed(f"KMS key {key.arn} of trail {trail.name} has automatic rotation off.", resource=key.arn)
+        return Result.passed(f"{used} rotates automatically.", resource=key.arn)
+    return Result.failed(f"{used} has automatic rotation off.", resource=key.arn)
 
 
 @rule("kms_trail_key_lockout_safety_check_enabled", "trail", judges="key")
 def kms_trail_key_lockout_safety_check_enabled(account: AccountFacts, trail: TrailFacts) -> Result:
-    key = _own_trail(account, trail) or trail_key(account, trail)
+    key = trail_key(account, trail)
     if isinstance(key, Result):
         return key
     flag = key.bypass_policy_lockout_safety_check
@@ -50,11 +61,10 @@ def kms_trail_key_lockout_safety_check_enabled(account: AccountFacts, trail: Tra
         return Result.error(key.errors.get("bypass_policy_lockout_safety_check")
                             or f"The bypass_policy_lockout_safety_check flag of key {key.arn} is not known "
                             "(only a Pulumi stack states it).", resource=key.arn)
+    used = f"KMS key {key.arn} of trail {trail_label(account, trail)}"
     if flag:
-        return Result.failed(f"KMS key {key.arn} of trail {trail.name} bypasses the policy lockout safety "
-                             "check.", resource=key.arn)
-    return Result.passed(f"KMS key {key.arn} of trail {trail.name} keeps the policy lockout safety check.",
-                         resource=key.arn)
+        return Result.failed(f"{used} bypasses the policy lockout safety check.", resource=key.arn)
+    return Result.passed(f"{used} keeps the policy lockout safety check.", resource=key.arn)
 
 
 # --- CloudWatch Logs --------------------------------------------------------------------------------

@@ -7,6 +7,13 @@ Each resolver returns the resource's facts, or the Result that says why it canno
 - owned by another account (a log-archive bucket, an organization trail's key seen from a member):
   NOT_APPLICABLE naming the owner, because only the owner can change it and its run assesses it.
 
+Whose the resource is decides, not whose the trail is. A bucket or KMS key is assessed in the account that owns
+it, even for another account's trail: the management account's organization trail may write to a log-archive
+account's bucket and encrypt with a security account's key (the layout AWS SRA uses), and that account judges
+them while the management account and the members say "owned by account <owner>". A log group is always the
+trail owner's: CreateTrail's API reference says of CloudWatchLogsLogGroupArn "You must use a log group that
+exists in your account", so the log-group rules leave another account's trail to its owner.
+
 Every Result names the resource by the one ARN :mod:`checks.arns` builds in the account's partition, so a
 resource is named the same way by PASS, FAIL, ERROR and NOT_APPLICABLE (waivers and fingerprints hold).
 """
@@ -49,6 +56,13 @@ def foreign_trail(account: AccountFacts, trail: TrailFacts) -> Result | None:
         return Result.not_applicable(
             f"Trail {trail.arn} is owned by account {owner}; it is assessed in that account.")
     return None
+
+
+def trail_label(account: AccountFacts, trail: TrailFacts) -> str:
+    """How a reason names the trail: its name when it is the audited account's, its ARN when it is another
+    account's (a resource judged here for a trail owned elsewhere; a name alone is ambiguous there)."""
+    owner = trail.owner_account_id
+    return trail.arn if owner and owner != account.account_id else trail.name
 
 
 # --- S3 ---------------------------------------------------------------------------------------------
@@ -105,7 +119,8 @@ def find_key(account: AccountFacts, key_id: str) -> KeyFacts | None:
 
 
 def trail_key(account: AccountFacts, trail: TrailFacts) -> KeyFacts | Result:
-    """The trail's KMS key facts, or the Result that says why they cannot be judged."""
+    """The trail's KMS key facts, or the Result that says why they cannot be judged here. Only the key's owner
+    decides: a key this account owns is judged here even when the trail is another account's."""
     if trail.kms_key_id is None:
         return Result.error(sentence(trail.errors.get("kms_key_id")
                                      or f"cloudtrail:DescribeTrails did not report the KMS key of trail {trail.name}"))
@@ -113,13 +128,15 @@ def trail_key(account: AccountFacts, trail: TrailFacts) -> KeyFacts | Result:
         return Result.not_applicable(f"Trail {trail.name} does not encrypt with a KMS key.")
     key = find_key(account, trail.kms_key_id)
     if key is None:
-        return owned_elsewhere(account, arn_account(trail.kms_key_id), f"KMS key {trail.kms_key_id}") or Result.error(
-            f"kms:DescribeKey did not report key {trail.kms_key_id} used by trail {trail.name}.")
+        return owned_elsewhere(account, arn_account(trail.kms_key_id), f"KMS key {trail.kms_key_id}",
+                               resource=trail.kms_key_id) or Result.error(
+            f"kms:DescribeKey did not report key {trail.kms_key_id} used by trail {trail_label(account, trail)}.")
     if key.exists is False:
-        return Result.failed(f"KMS key {key.arn} of trail {trail.name} does not exist.", resource=key.arn)
+        return Result.failed(f"KMS key {key.arn} of trail {trail_label(account, trail)} does not exist.",
+                             resource=key.arn)
     if key.key_manager is None and key.errors.get("key_manager"):
         return Result.error(sentence(key.errors["key_manager"]), resource=key.arn)
-    return owned_elsewhere(account, key.owner_account_id, f"KMS key {key.arn}") or key
+    return owned_elsewhere(account, key.owner_account_id, f"KMS key {key.arn}", resource=key.arn) or key
 
 
 # --- CloudWatch Logs --------------------------------------------------------------------------------

@@ -3,11 +3,13 @@
 Account-scope controls ask "does some trail do X?": organization trails and multi-region trails homed in
 another region count, a trail that is not logging counts for nothing. Trail-scope controls judge each
 trail's own settings; an organization trail seen from a member account is NOT_APPLICABLE there because
-its settings are assessed once, in the account that owns it.
+its settings are assessed once, in the account that owns it. One exception follows the resource, not the
+trail: CT-07 also judges, in the account that owns a KMS key, the state of that key when another account's
+trail encrypts with it (:func:`guest_key_state`), since a key is assessed where it lives.
 """
 from __future__ import annotations
 
-from checks.facts import AccountFacts, TrailFacts
+from checks.facts import AccountFacts, KeyFacts, TrailFacts
 from checks.model import Result, Status, sentence
 from checks.params import AuditParams
 from checks.rules import rule
@@ -147,8 +149,36 @@ def kms_verdict(account: AccountFacts, trail: TrailFacts) -> Verdict:
     return _PASS
 
 
+def own_key_of_foreign_trail(account: AccountFacts, trail: TrailFacts) -> KeyFacts | None:
+    """This account's KMS key when another account's trail encrypts with it (None otherwise)."""
+    owner = trail.owner_account_id
+    if not owner or owner == account.account_id or not trail.kms_key_id:
+        return None
+    key = find_key(account, trail.kms_key_id)
+    return key if key is not None and key.owner_account_id == account.account_id else None
+
+
+def guest_key_state(key: KeyFacts, trail: TrailFacts) -> Result:
+    """CT-07 in the key's owner for another account's trail: CloudTrail can encrypt the trail's logs with the key
+    only while it is Enabled ("If encryption is enabled on a trail and the KMS key is disabled ... CloudTrail is
+    unable to deliver logs", CloudTrail User Guide). The trail is named by its ARN (it is another account's)."""
+    used = f"KMS key {key.arn} used by trail {trail.arn}"
+    if key.exists is False:
+        return Result.failed(f"{used} does not exist.", resource=key.arn)
+    if key.key_state is None:  # unknown is never "fine", as in kms_verdict
+        return Result.error(sentence(key.errors.get("key_state")
+                                     or f"kms:DescribeKey did not report the state of {used}"), resource=key.arn)
+    if key.key_state != "Enabled":
+        return Result.failed(f"{used} is {key.key_state}.", resource=key.arn)
+    return Result.passed(f"{used} is Enabled.", resource=key.arn)
+
+
 @rule("cloudtrail_kms_encryption_enabled", "trail", judges="key")
 def kms_encryption_enabled(account: AccountFacts, trail: TrailFacts) -> Result:
+    if (key := own_key_of_foreign_trail(account, trail)) is not None:
+        return guest_key_state(key, trail)
+    if trail.kms_key_id is None and foreign_trail(account, trail):  # the key may be ours: fail closed
+        return Result.error(sentence(missing(trail, "kms_key_id", "cloudtrail:DescribeTrails")))
     return _judge_own_trail(account, trail, lambda: kms_verdict(account, trail),
                             f"Trail {trail.name} encrypts its logs with KMS key {trail.kms_key_id}.")
 

@@ -76,36 +76,15 @@ def _rows(run, account: str, resource: str) -> dict[str, list]:
     return out
 
 
-# --- DEPENDS ON BRANCH s5key ("rules: a KMS key is assessed in the account that owns it") -------------------
-def _s5key_landed() -> bool:
-    """Does kms_trail_key_rotation_enabled judge this account's key for another account's trail (s5key)?"""
-    from checks.facts import AccountFacts, KeyFacts, TrailFacts
-
-    key = "arn:aws:kms:us-east-1:111111111111:key/k"
-    trail = TrailFacts("arn:aws:cloudtrail:us-east-1:222222222222:trail/t", "t", "us-east-1", "222222222222",
-                       kms_key_id=key)
-    facts = AccountFacts("111111111111", trails=[],
-                         keys={key: KeyFacts(arn=key, owner_account_id="111111111111", rotation_enabled=True)})
-    (result,) = _RULES["kms_trail_key_rotation_enabled"].results(facts, trail, params=None)
-    return result.status is not Status.NOT_APPLICABLE
-
-
 def assert_key_judged_in_owner(run, owner: str, key: str, trail: str) -> None:
-    """S5KEY: the guest key's findings are in the owner's row on the key ARN, one per key control, judged with
-    the using trail of the lowest ARN ``trail``. With the s5key branch merged each is a verdict (PASS or FAIL;
-    the key exists, is Enabled and rotates) whose reason names that trail by ARN; before it, the key rules
-    answer NOT_APPLICABLE "Trail ... is owned by account <trail's account>" for another account's trail, which
-    is all this branch alone can show. The integrator deletes the else-arm at merge."""
+    """The guest key's findings are in the owner's row on the key ARN, one per key control, each a verdict
+    (PASS or FAIL: the key exists, is Enabled and rotates) judged with the using trail of the lowest ARN
+    ``trail``, which its reason names (a key is judged in the account that owns it)."""
     rows = _rows(run, owner, key)
     assert set(rows) == KEY_IDS and all(len(v) == 1 for v in rows.values()), rows
     for control_id, (finding,) in rows.items():
-        if _s5key_landed():
-            assert finding.status in (Status.PASS, Status.FAIL), (control_id, finding.reason)
-            assert trail in finding.reason, (control_id, finding.reason)
-        else:
-            assert finding.status is Status.NOT_APPLICABLE
-            assert f"owned by account {trail.split(':')[4]}" in finding.reason
-# ------------------------------------------------------------------------------------------------------------
+        assert finding.status in (Status.PASS, Status.FAIL), (control_id, finding.reason)
+        assert trail in finding.reason, (control_id, finding.reason)
 
 
 def test_guest_bucket_and_key_are_judged_once_in_the_owners_row_and_not_applicable_in_the_users():

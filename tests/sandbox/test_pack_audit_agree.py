@@ -43,10 +43,9 @@ MATRIX = [
 COMPARED: list[tuple[str, str]] = []  # (row, control) pairs compared, for the closing figures
 # Known disagreements, each a gap in the audit's cross-account view (checks/, issue #12's area), asserted
 # to differ exactly so: when the audit learns it, this test fails and the entry must go.
-KNOWN_AUDIT_GAPS = {
-    # A key owned by the archive account, used by the management account's trail: neither audit judges it.
-    ("log-archive", "kms_trail_key_rotation_enabled"): ("PASS", "NOT_APPLICABLE"),
-}
+# None left: the archive account's key used by the management account's trail (log-archive row, CX-01) is now
+# judged in the archive account, which owns it (a KMS key is assessed in the account that owns it).
+KNOWN_AUDIT_GAPS: dict[tuple[str, str], tuple[str, str]] = {}
 
 # Known disagreements where the plan cannot see what the audit reads, asserted the same way.
 KNOWN_PACK_BLIND_SPOTS = {

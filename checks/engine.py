@@ -94,9 +94,8 @@ def evaluate_guests(account: AccountFacts, controls: Sequence[Control], params: 
     with the trail that uses it. Nothing else of the account is judged here."""
     params = _with_now(account, params)
     rules = all_rules()
-    chosen = [(control, _rule_for(control, rules)) for control in controls]
-    findings = [_finding(account, params, control, r) for control, rule in chosen
-                for subject in _guest_subjects(account, rule) for r in _call(rule, account, subject, params)]
+    findings = [_finding(account, params, control, r) for control, subjects in guest_subjects(account, controls)
+                for subject in subjects for r in _call(rules[control.id], account, subject, params)]
     return sorted(findings, key=Finding.sort_key)
 
 
@@ -109,14 +108,20 @@ def _with_now(account: AccountFacts, params: AuditParams | None) -> AuditParams:
     return params
 
 
-def _guest_subjects(account: AccountFacts, rule: Rule) -> list[Subject]:
-    if rule.scope == "bucket":
-        return [Subject(f"bucket {name}", (t,), *_bucket_default(account, t))
-                for name, t in sorted(account.guest_buckets.items())]
-    if rule.judges == "key":
-        return [Subject(f"key {arn}", (t,), arn, arn_region(arn) or t.home_region)
-                for arn, t in sorted(account.guest_keys.items())]
-    return []
+def guest_subjects(account: AccountFacts, controls: Sequence[Control]) -> list[tuple[Control, list[Subject]]]:
+    """Per control, the guests it judges: each guest bucket for a bucket-scope rule, each guest key for a
+    rule that judges the trail's key; its one argument is the using trail."""
+    rules = all_rules()
+    out = []
+    for control in controls:
+        rule = _rule_for(control, rules)
+        if rule.scope == "bucket":
+            out.append((control, [Subject(f"bucket {name}", (t,), *_bucket_default(account, t))
+                                  for name, t in sorted(account.guest_buckets.items())]))
+        elif rule.judges == "key":
+            out.append((control, [Subject(f"KMS key {arn}", (t,), arn, arn_region(arn) or t.home_region)
+                                  for arn, t in sorted(account.guest_keys.items())]))
+    return out
 
 
 def _rule_for(control: Control, rules: dict[str, Rule]) -> Rule:

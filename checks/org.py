@@ -149,7 +149,7 @@ def _audit_account_now(factory: SessionFactory, account_id: str, *, own: bool, c
                        ) -> _Outcome:
     arn = factory.role_arn(account_id)
     try:
-        session = factory.caller_session(account_id) if own else factory.assumed_session(account_id)
+        session = factory.session_for(account_id, own=own)
     except Exception as exc:  # ClientError (AccessDenied), connection errors: this account only
         reason = scrub(f"Could not assume role {arn}: {_error_text(exc)}.", external_id)
         return _Outcome(account_id, error_findings(account_id, controls, reason, arn, "assume_role"), None, reason)

@@ -30,7 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
-from checks.arns import arn_account, arn_region, is_arn, s3_bucket_arn
+from checks.arns import arn_account, is_arn, s3_bucket_arn
 from checks.facts import TrailFacts
 from checks.model import Finding, Status
 
@@ -132,7 +132,7 @@ def assess(guests: Guests, *, factory: "SessionFactory", caller: str, partition:
 
     owner = guests.owner
     try:
-        session = factory.caller_session(owner) if owner == caller else factory.assumed_session(owner)
+        session = factory.session_for(owner, own=owner == caller)
         with account_deadline(owner, account_timeout) as ran_out:
             with session.active():
                 facts = collect_guests(session, owner, partition, buckets=guests.buckets, keys=guests.keys,
@@ -145,21 +145,16 @@ def assess(guests: Guests, *, factory: "SessionFactory", caller: str, partition:
 
 
 def _errors(guests: Guests, controls: Sequence["Control"], partition: str, cause: str) -> list[Finding]:
-    from checks.rules import all_rules
+    """ERROR rows on exactly the subjects evaluate_guests would judge (checks/engine.guest_subjects)."""
+    from checks.engine import guest_subjects
+    from checks.facts import AccountFacts
 
-    rules = all_rules()
-    out = []
-    for control in controls:
-        rule = rules[control.id]
-        subjects = ([(s3_bucket_arn(partition, n), f"bucket {n}", t) for n, t in guests.buckets.items()]
-                    if rule.scope == "bucket" else
-                    [(k, f"KMS key {k}", t) for k, t in guests.keys.items()] if rule.judges == "key" else [])
-        out += [Finding(control_id=control.id, status=Status.ERROR, severity=control.severity,
-                        account_id=guests.owner, region=arn_region(resource) or trail.home_region, resource=resource,
-                        reason=f"Could not assess {what} (used by trail {trail.arn}) in account {guests.owner}: "
-                               f"{cause.rstrip('.')}.", title=control.title, partition=partition, outcome="audit")
-                for resource, what, trail in sorted(subjects)]
-    return out
+    facts = AccountFacts(guests.owner, partition, trails=[], guest_buckets=guests.buckets, guest_keys=guests.keys)
+    return [Finding(control_id=control.id, status=Status.ERROR, severity=control.severity, account_id=guests.owner,
+                    region=s.region, resource=s.resource, partition=partition, outcome="audit", title=control.title,
+                    reason=f"Could not assess {s.label} (used by trail {s.args[0].arn}) in account {guests.owner}: "
+                           f"{cause.rstrip('.')}.")
+            for control, subjects in guest_subjects(facts, controls) for s in subjects]
 
 
 class bucket_prober:  # noqa: N801 - used as a function: name -> owner
@@ -189,25 +184,19 @@ def settle_guests(outcomes: Sequence, *, selection: set[str], partition: str, ca
                   tag_keys: tuple[str, ...] = (), external_id: str | None = None,
                   account_timeout: float | None = None) -> tuple[dict[str, list[Finding]], dict[str, list[dict]]]:
     """The guest step of an organization run, after every outcome (checks/org.py ``_Outcome``) is evaluated.
+    ``make_factory()`` gives the run's one SessionFactory (called only when a guest is read or probed).
 
     An owner among ``outcomes`` gets its guest findings added to its own findings; the others (outside a shard
     or batch) are returned, by account to file them with (the account whose run saw the first guest's trail),
     with the guest evidence entries by the same account (an owner in the run: under its own id)."""
     from checks.org_owners import owners_by_bucket
 
-    uses = [u for o in outcomes for u in (getattr(o, "guests", None) or ())]
+    uses = [u for o in outcomes for u in (o.guests or ())]
     if not uses:
         return {}, {}
     in_run = {o.account_id: o for o in outcomes}
-    factory: list = []
-
-    def get_factory() -> "SessionFactory":
-        if not factory:
-            factory.append(make_factory())
-        return factory[0]
-
     outside = sorted(selection - set(in_run))
-    probe = bucket_prober(lambda a: list_buckets(get_factory(), caller, a), outside) if outside else None
+    probe = bucket_prober(lambda a: list_buckets(make_factory(), caller, a), outside) if outside else None
     plan = plan_guests(uses, selection=selection, partition=partition, probe=probe,
                        owners=owners_by_bucket({a: (o.ownership or {}).get("owns") for a, o in in_run.items()}),
                        home={a: (bool(o.error), (o.ownership or {}).get("uses")) for a, o in in_run.items()},
@@ -215,7 +204,7 @@ def settle_guests(outcomes: Sequence, *, selection: set[str], partition: str, ca
     extra: dict[str, list[Finding]] = {}
     evidence: dict[str, list[dict]] = {}
     for owner, guests in sorted(plan.items()):
-        found = assess(guests, factory=get_factory(), caller=caller, partition=partition, controls=controls,
+        found = assess(guests, factory=make_factory(), caller=caller, partition=partition, controls=controls,
                        tag_keys=tag_keys, external_id=external_id, account_timeout=account_timeout
                        ) if guests.buckets or guests.keys else []
         if guests.unlisted:
@@ -234,13 +223,13 @@ def settle_guests(outcomes: Sequence, *, selection: set[str], partition: str, ca
 
 def list_buckets(factory: "SessionFactory", caller: str, account: str) -> list[str] | None:
     """The bucket names of ``account`` (s3:ListBuckets with its credentials); None when they can't be read."""
+    from checks.collect.buckets import bucket_names
     from checks.collect.clients import Clients
 
     try:
-        session = factory.caller_session(account) if account == caller else factory.assumed_session(account)
+        session = factory.session_for(account, own=account == caller)
         with session.active():
-            pages = Clients(session).get("s3").get_paginator("list_buckets").paginate()
-            return [b["Name"] for page in pages for b in page.get("Buckets", [])]
+            return sorted(bucket_names(Clients(session)))
     except Exception:  # an account we can't read names no owner; its own run reports why
         return None
 

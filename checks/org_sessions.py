@@ -187,6 +187,10 @@ class SessionFactory:
         with self._lock:  # the shared Session builds its endpoint resolver on first use
             return self.session.get_partition_for_region(region)
 
+    def session_for(self, account_id: str, *, own: bool) -> AccountSession:
+        """``account_id``'s session: the caller's credentials for its own account (``own``), else the audit role."""
+        return self.caller_session(account_id) if own else self.assumed_session(account_id)
+
     def caller_session(self, account_id: str) -> AccountSession:
         """The caller's own account, on the caller's credentials."""
         return AccountSession(self, account_id, self._base_credentials)

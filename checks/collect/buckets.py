@@ -63,11 +63,15 @@ def _not_listed(clients: Clients, bucket: BucketFacts) -> None:
     bucket.exists, bucket.owned_elsewhere = True, True
 
 
+def bucket_names(clients: Clients) -> set[str]:
+    """The names in the account's s3:ListBuckets (every page); raises what the call raises."""
+    pages = clients.get("s3").get_paginator("list_buckets").paginate()
+    return {b["Name"] for page in pages for b in page.get("Buckets", [])}
+
+
 def _owned(clients: Clients, facts: AccountFacts) -> set[str] | str:
-    s3 = clients.get("s3")
     try:
-        pages = s3.get_paginator("list_buckets").paginate()
-        return {b["Name"] for page in pages for b in page.get("Buckets", [])}
+        return bucket_names(clients)
     except CALL_ERRORS as exc:
         return failure("s3:ListBuckets", f"account {facts.account_id}", exc)
 

@@ -135,7 +135,8 @@ def audit_batch(session: "boto3.Session", cfg: RunConfig, account_ids: Sequence[
                                external_id=cfg.external_id) for account in account_ids]
     _evaluate_all(outcomes, controls, cfg.external_id)  # collect first, then judge, as checks.org does
     # Guests (checks/org_guests.py): owners are judged when in the run's selection, in this batch or not.
-    manifest = _get_json(s3, cfg.bucket, f"runs/{run_id}/manifest.json") or {}
+    guesting = any(o.guests for o in outcomes)  # the run's selection is read only when a guest needs it
+    manifest = (_get_json(s3, cfg.bucket, f"runs/{run_id}/manifest.json") or {}) if guesting else {}
     extra, guests = settle_guests(outcomes, selection=set(manifest.get("accounts") or account_ids),
                                   partition=partition, caller=caller, controls=controls, make_factory=lambda: factory,
                                   external_id=cfg.external_id)
